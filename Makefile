@@ -1,0 +1,43 @@
+# The front door. `make run` and `make test` are all a newcomer needs; see README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+PORT ?= 8000
+BIN := .venv/bin
+
+.PHONY: run test lint format bench clean browser
+
+run: .venv/.installed-run
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "Site:  http://127.0.0.1:$(PORT)/"
+	@echo "Admin: http://127.0.0.1:$(PORT)/admin/  (demo login: admin / portal-demo)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: .venv/.installed-test browser
+	$(BIN)/pytest -n auto
+
+lint: .venv/.installed-test
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: .venv/.installed-test
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+bench: .venv/.installed-test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf .venv var/test-media
+
+$(BIN)/python:
+	$(PYTHON) -m venv .venv
+
+.venv/.installed-run: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install -q -c requirements.lock -e .
+	touch $@
+
+.venv/.installed-test: pyproject.toml requirements.lock .venv/.installed-run
+	$(BIN)/pip install -q -c requirements.lock -e ".[test]"
+	touch $@
+
+# Browser tests drive Debian's Chromium (Playwright's own download cannot work offline).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)

@@ -1,0 +1,131 @@
+"""The blocks an article or appeal body is written in.
+
+Each block has its own template in `templates/blocks/`; link logic lives in StructValue classes.
+"""
+
+from wagtail import blocks
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageBlock
+
+PARAGRAPH_FEATURES = ["bold", "italic", "link", "document-link", "superscript", "subscript"]
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=255)
+    level = blocks.ChoiceBlock(
+        choices=[("h2", "Section heading"), ("h3", "Sub-heading")], default="h2"
+    )
+
+    class Meta:
+        icon = "title"
+        template = "blocks/heading.html"
+
+
+class FigureBlock(blocks.StructBlock):
+    image = ImageBlock()
+    caption = blocks.CharBlock(required=False, max_length=500)
+
+    class Meta:
+        icon = "image"
+        label = "Image"
+        template = "blocks/figure.html"
+
+
+class QuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock()
+    attribution = blocks.CharBlock(required=False, max_length=255)
+
+    class Meta:
+        icon = "openquote"
+        template = "blocks/quote.html"
+
+
+class ItemListBlock(blocks.StructBlock):
+    numbered = blocks.BooleanBlock(required=False, help_text="Number the items (1, 2, 3...)")
+    items = blocks.ListBlock(blocks.CharBlock(max_length=1000), min_num=1)
+
+    class Meta:
+        icon = "list-ul"
+        label = "List"
+        template = "blocks/item_list.html"
+
+
+class CallToActionValue(blocks.StructValue):
+    def url(self):
+        page = self.get("page")
+        return page.url if page else self.get("link_url")
+
+
+class CallToActionBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=255)
+    text = blocks.TextBlock(required=False)
+    button_label = blocks.CharBlock(max_length=80)
+    page = blocks.PageChooserBlock(required=False, help_text="A page on this site, or...")
+    link_url = blocks.URLBlock(required=False, label="...a web address")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("page") and not value.get("link_url"):
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "page": blocks.BlockValidationError("Choose a page or give a web address.")
+                }
+            )
+        return value
+
+    class Meta:
+        icon = "pick"
+        label = "Call to action"
+        template = "blocks/call_to_action.html"
+        value_class = CallToActionValue
+
+
+class ContactDetailsBlock(blocks.StructBlock):
+    """Who to write to, call or fax: an official, an embassy, a campaign office."""
+
+    name = blocks.CharBlock(max_length=255)
+    role = blocks.CharBlock(required=False, max_length=255, label="Role and organisation")
+    email = blocks.EmailBlock(required=False)
+    phone = blocks.CharBlock(required=False, max_length=50)
+    fax = blocks.CharBlock(required=False, max_length=50)
+    address = blocks.TextBlock(required=False, label="Postal address")
+    website = blocks.URLBlock(required=False)
+    note = blocks.TextBlock(required=False)
+
+    class Meta:
+        icon = "user"
+        label = "Contact details"
+        template = "blocks/contact_details.html"
+
+
+class ArticleBodyBlock(blocks.StreamBlock):
+    paragraph = blocks.RichTextBlock(
+        features=PARAGRAPH_FEATURES, template="blocks/paragraph.html", icon="pilcrow"
+    )
+    heading = HeadingBlock()
+    image = FigureBlock()
+    quote = QuoteBlock()
+    embed = EmbedBlock(
+        help_text="A video or post address, e.g. https://www.youtube.com/watch?v=...",
+        template="blocks/embed.html",
+        icon="media",
+    )
+    list = ItemListBlock()
+    call_to_action = CallToActionBlock()
+    contact_details = ContactDetailsBlock()
+
+
+class AppealUpdateBlock(blocks.StructBlock):
+    """A dated development in an appeal: a court date, a release, a new address to write to."""
+
+    date = blocks.DateTimeBlock()
+    text = blocks.RichTextBlock(features=PARAGRAPH_FEATURES)
+
+    class Meta:
+        icon = "date"
+        label = "Update"
+        template = "blocks/appeal_update.html"
+
+
+class AppealUpdatesBlock(blocks.StreamBlock):
+    update = AppealUpdateBlock()

@@ -1,0 +1,27 @@
+from django import template
+
+from news.models import AppealPage, SectionPage
+
+register = template.Library()
+
+
+@register.inclusion_tag("components/urgent_banner.html")
+def urgent_banner():
+    return {"appeal": AppealPage.urgent_appeal()}
+
+
+@register.inclusion_tag("components/site_navigation.html", takes_context=True)
+def site_navigation(context):
+    sections = [section for section in SectionPage.directory().values() if section["in_menu"]]
+    return {"sections": sections, "request": context.get("request")}
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """This page's own address: the page's URL, plus `?page=N` past the first page."""
+    request = context["request"]
+    page_number = request.GET.get("page", "")
+    url = request.build_absolute_uri(request.path)
+    if page_number.isdigit() and page_number != "1":
+        url += f"?page={page_number}"
+    return url

@@ -1,0 +1,177 @@
+"""Reader pages that are not Wagtail pages: taxonomy, archives, search, site feeds, robots.txt."""
+
+import calendar
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+from taggit.models import Tag
+
+from news.feeds import ArticleFeed
+from news.models import ArticlePage, Author, Region, Topic
+from news.pagination import paginate
+from news.search import clean_query, excerpt
+
+PAGE_SIZE = 20
+# Archives before the web, or after this year, cannot hold anything.
+FIRST_ARCHIVE_YEAR = 1990
+TAXONOMIES = {
+    "author": (Author, "article_authors__author"),
+    "topic": (Topic, "topics"),
+    "region": (Region, "regions"),
+}
+
+
+class TagListing:
+    """A taggit tag, dressed like the snippets so one template and one feed serve all four."""
+
+    def __init__(self, tag):
+        self.tag = tag
+        self.name = tag.name
+        self.slug = tag.slug
+
+    def get_absolute_url(self):
+        return reverse("news:tag", args=[self.slug])
+
+
+def _articles_of(kind, slug):
+    if kind == "tag":
+        owner = TagListing(get_object_or_404(Tag, slug=slug))
+        return owner, ArticlePage.objects.filter(tagged_items__tag=owner.tag)
+    model, lookup = TAXONOMIES[kind]
+    owner = get_object_or_404(model, slug=slug)
+    return owner, ArticlePage.objects.filter(**{lookup: owner})
+
+
+@require_safe
+def taxonomy(request, kind, slug):
+    owner, articles = _articles_of(kind, slug)
+    return render(
+        request,
+        "news/taxonomy.html",
+        {
+            "kind": kind,
+            "owner": owner,
+            "articles": paginate(request, articles.for_listing(), PAGE_SIZE),
+            "feed_url": request.path + "feed/",
+            "atom_url": request.path + "feed/atom/",
+        },
+    )
+
+
+@require_safe
+def taxonomy_feed(request, kind, slug, atom=False):
+    owner, articles = _articles_of(kind, slug)
+    return ArticleFeed.for_listing(owner, articles, atom=atom)(request)
+
+
+@require_safe
+def authors(request):
+    return render(
+        request,
+        "news/authors.html",
+        {
+            "authors": Author.objects.select_related("photo").annotate(
+                article_count=Count("article_links")
+            )
+        },
+    )
+
+
+@require_safe
+def site_feed(request, atom=False):
+    return ArticleFeed(
+        title=settings.WAGTAIL_SITE_NAME,
+        link="/",
+        description="The latest appeals, analysis and news",
+        articles=ArticlePage.objects.all(),
+        atom=atom,
+    )(request)
+
+
+def _month_counts(articles):
+    return (
+        articles.visible()
+        .annotate(month=TruncMonth("first_published_at"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("-month")
+    )
+
+
+@require_safe
+def archive_index(request):
+    months = list(_month_counts(ArticlePage.objects.all()))
+    years = {}
+    for row in months:
+        years.setdefault(row["month"].year, []).append(row)
+    return render(
+        request, "news/archive_index.html", {"years": sorted(years.items(), reverse=True)}
+    )
+
+
+@require_safe
+def archive(request, year, month=None):
+    """Articles first published in a year or a month, newest first. Empty periods are 404s."""
+    year = int(year)
+    if not FIRST_ARCHIVE_YEAR <= year <= timezone.now().year or (
+        month is not None and not 1 <= int(month) <= 12
+    ):
+        raise Http404("No such period")
+    start = datetime(year, int(month or 1), 1, tzinfo=timezone.get_current_timezone())
+    if month is None:
+        end = start.replace(year=year + 1)
+    else:
+        end = start.replace(year=year + (start.month == 12), month=start.month % 12 + 1)
+    articles = ArticlePage.objects.filter(first_published_at__gte=start, first_published_at__lt=end)
+    page = paginate(request, articles.for_listing(), PAGE_SIZE)
+    if not page.paginator.count:
+        raise Http404("Nothing was published then")
+    months = _month_counts(articles) if month is None else []
+    return render(
+        request,
+        "news/archive.html",
+        {
+            "year": year,
+            "month": int(month) if month else None,
+            "month_name": calendar.month_name[int(month)] if month else "",
+            "period_start": start,
+            "months": months,
+            "articles": page,
+        },
+    )
+
+
+@require_safe
+def search(request):
+    query = clean_query(request.GET.get("q", ""))
+    results = None
+    if query:
+        found = paginate(
+            request, ArticlePage.objects.live().public().search(query, operator="and"), PAGE_SIZE
+        )
+        # The search backend gives the ranked pages; the card details come in one listing query.
+        ids = [article.pk for article in found.object_list]
+        cards = ArticlePage.objects.for_listing().in_bulk(ids)
+        found.object_list = [
+            (cards[pk], excerpt(cards[pk].plain_text(), query)) for pk in ids if pk in cards
+        ]
+        results = found
+    return render(request, "news/search.html", {"query": query, "results": results})
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

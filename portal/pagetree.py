@@ -1,0 +1,146 @@
+"""The page tree as readers' requests see it: site lookup, routes and view restrictions, cached.
+
+Wagtail finds a page by walking the tree, two queries per level, and checks view restrictions on
+every ancestor: most of an article's queries before its own content is read. These lookups change
+only when an editor publishes, unpublishes, moves or deletes a page, or changes a site or who may
+see a page. Every cached value is keyed by the tree's *generation*, a number replaced on each such
+change, so a change reaches every process that shares the cache at once (REDIS_URL for several).
+"""
+
+import time
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db.models import Q, Subquery, Value
+from django.db.models.functions import Concat
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.http import Http404
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+GENERATION_KEY = "pagetree:generation"
+TIMEOUT = 60 * 60 * 6
+
+
+def generation():
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+        value = cache.get(GENERATION_KEY)
+    return value
+
+
+def cache_key(*parts):
+    return ":".join(["pagetree", str(generation()), *map(str, parts)])
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+@receiver(page_slug_changed)
+@receiver(post_page_move)
+@receiver(post_delete, sender=Page)
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
+def tree_changed(**kwargs):
+    cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
+def any_view_restrictions():
+    key = cache_key("restricted")
+    restricted = cache.get(key)
+    if restricted is None:
+        restricted = PageViewRestriction.objects.exists()
+        cache.set(key, restricted, TIMEOUT)
+    return restricted
+
+
+class TreePage(Page):
+    """Base of the portal's page types: view restrictions checked in at most one query."""
+
+    class Meta:
+        abstract = True
+
+    def get_view_restrictions(self):
+        if self.alias_of_id:
+            return super().get_view_restrictions()
+        if not any_view_restrictions():
+            return PageViewRestriction.objects.none()
+        ancestor_paths = [
+            self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)
+        ]
+        return PageViewRestriction.objects.filter(page__path__in=ancestor_paths)
+
+
+class PageRoutingMiddleware:
+    """Answers Wagtail's "which site, which page?" from the cache before Wagtail asks the database.
+
+    Wagtail keeps both answers on the request (`_wagtail_site`, `_wagtail_route_for_request`) and
+    reuses them, so filling them in here leaves Wagtail's own serving, hooks and 404s untouched.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        site = self.site_for(request)
+        if site is not None and request.resolver_match.url_name == "wagtail_serve":
+            self.route(request, site, view_args[0] if view_args else "/")
+
+    def site_for(self, request):
+        host = request._get_raw_host()
+        key = cache_key("site", host, request.get_port())
+        site = cache.get(key)
+        if site is None:
+            site = Site.find_for_request(request)
+            if site is not None:
+                cache.set(key, site, TIMEOUT)
+        request._wagtail_site = site
+        return site
+
+    def route(self, request, site, path):
+        components = [component for component in path.split("/") if component]
+        key = cache_key("route", site.pk, "/".join(components))
+        target = cache.get(key)
+        if target is None:
+            target = deepest_page_on(site, components)
+            if target is None:
+                return  # Wagtail routes it the usual way, to its 404
+            cache.set(key, target, TIMEOUT)
+        content_type_id, page_pk, consumed = target
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        try:
+            page = model.objects.get(pk=page_pk)
+            request._wagtail_route_for_request = page.route(request, components[consumed:])
+        except (model.DoesNotExist, Http404):
+            request._wagtail_route_for_request = None
+
+
+def deepest_page_on(site, components):
+    """(content type, pk, components consumed) of the deepest page along the path, in one query.
+
+    Wagtail walks the tree a level at a time; the page's `url_path` says the same in one lookup.
+    What is left of the path (a section's `feed/`) is the page's own `route()` to resolve.
+    """
+    root = Page.objects.filter(pk=site.root_page_id)
+    root_url_path = Subquery(root.values("url_path"))
+    along_path = Q()
+    for length in range(len(components) + 1):
+        suffix = "".join(f"{component}/" for component in components[:length])
+        along_path |= Q(url_path=Concat(root_url_path, Value(suffix)))
+    row = (
+        Page.objects.filter(along_path)
+        .annotate(root_depth=Subquery(root.values("depth")))
+        .order_by("-depth")
+        .values_list("content_type_id", "pk", "depth", "root_depth")
+        .first()
+    )
+    if row is None:
+        return None
+    content_type_id, pk, depth, root_depth = row
+    return content_type_id, pk, depth - root_depth

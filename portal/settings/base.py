@@ -1,0 +1,195 @@
+"""Settings shared by every environment.
+
+Every environment variable the portal reads is read here, at the top, and listed in
+`.env.example`. The environment modules (dev, test, production) only choose among them.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+
+SECRET_KEY = env.str("SECRET_KEY", default="")
+# None when unset, so that dev.py can default it on and production.py can refuse it.
+DEBUG_FROM_ENV = env.bool("DEBUG", default=None)
+DEBUG = bool(DEBUG_FROM_ENV)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+DATABASE_URL = env.str("DATABASE_URL", default="")
+DATABASES = {
+    "default": env.db_url_config(DATABASE_URL or f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
+}
+REDIS_URL = env.str("REDIS_URL", default="")
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Portal <newsroom@localhost>")
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+PAYPAL_RECEIVER_EMAIL = env.str("PAYPAL_RECEIVER_EMAIL", default="")
+PAYPAL_TEST = env.bool("PAYPAL_TEST", default=False)
+PAYPAL_IPN_POSTBACK_URL = env.str("PAYPAL_IPN_POSTBACK_URL", default="")
+# None means "decide from the environment": on in dev without provider keys, off otherwise.
+PAYMENTS_TEST_GATEWAY = env.bool("PAYMENTS_TEST_GATEWAY", default=None)
+AKISMET_API_KEY = env.str("AKISMET_API_KEY", default="")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+
+# Application definition
+
+INSTALLED_APPS = [
+    "portal",
+    "news",
+    "donations",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
+    "django_tasks",
+    "django_tasks_db",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.humanize",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.sitemaps",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "portal.pagetree.PageRoutingMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+AUTH_USER_MODEL = "portal.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+                "portal.context_processors.site",
+            ],
+        },
+    },
+]
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# Static and media files
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Cache: Redis when several processes must share it (rate limits, page cache), else local memory.
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal",
+        }
+    }
+else:
+    # Room for a route per article; Django's default of 300 entries would churn.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
+
+# Email
+
+EMAIL_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_HOST = EMAIL_CONFIG["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = EMAIL_CONFIG["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = EMAIL_CONFIG["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = EMAIL_CONFIG["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = EMAIL_CONFIG.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = EMAIL_CONFIG.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 10
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background tasks: run at once on one machine; production.py switches to the database queue.
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Wagtail
+
+WAGTAIL_SITE_NAME = "The Campaigning Portal"
+WAGTAILADMIN_BASE_URL = BASE_URL
+WAGTAILIMAGES_IMAGE_MODEL = "news.Picture"
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "rtf", "txt", "xlsx", "zip"]
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+TAGGIT_CASE_INSENSITIVE = True
+# The page editor of a long article with many blocks posts more fields than Django's default.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# `seed_demo` makes an admin account with a published password: never in production.
+DEMO_CONTENT_ALLOWED = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "news": {"level": "INFO"},
+        "donations": {"level": "INFO"},
+        "portal": {"level": "INFO"},
+    },
+}

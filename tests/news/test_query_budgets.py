@@ -1,0 +1,108 @@
+"""Pages cost a fixed number of queries, however much they show."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.rich_text import RichText
+
+from news.factories import (
+    AppealPageFactory,
+    ArticlePageFactory,
+    AuthorFactory,
+    PictureFactory,
+    RegionFactory,
+    SectionPageFactory,
+    TopicFactory,
+    figure,
+)
+from news.models import ArticlePage
+
+pytestmark = pytest.mark.django_db
+ARTICLE_BUDGET = 12
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(context)
+
+
+def rich_article(parent, n, **extra):
+    """An article with n authors, topics, regions, tags, body pictures and related articles."""
+    topics = [TopicFactory() for _ in range(n)]
+    article = ArticlePageFactory(
+        parent=parent,
+        authors=[AuthorFactory(photo=PictureFactory()) for _ in range(n)],
+        topics=topics,
+        regions=[RegionFactory() for _ in range(n)],
+        tags=[f"tag {i}" for i in range(n)],
+        lead_image=PictureFactory(),
+        body=[("paragraph", RichText("<p>Text</p>"))]
+        + [figure(PictureFactory(), "alt") for _ in range(n)],
+        **extra,
+    )
+    for _ in range(n):
+        ArticlePageFactory(parent=parent, topics=topics[:1], lead_image=PictureFactory())
+    return article
+
+
+@pytest.mark.parametrize("factory", [ArticlePageFactory, AppealPageFactory])
+def test_article_query_count_does_not_grow_with_content(client, section, factory):
+    small = rich_article(section, 1)
+    large = rich_article(section, 6)
+    for article in (small, large):
+        queries(client, article.url)  # first view: renditions generated, routes cached
+    cold_small, warm_small = queries(client, small.url), queries(client, small.url)
+    assert queries(client, large.url) == warm_small
+    assert cold_small <= ARTICLE_BUDGET and warm_small <= ARTICLE_BUDGET
+
+
+def test_first_view_after_publishing_stays_within_budget(client, section):
+    article = rich_article(section, 4)
+    queries(client, article.url)
+    article.save_revision().publish()  # a new page-tree generation: routes and chrome looked up again
+    assert queries(client, article.url) <= ARTICLE_BUDGET
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/analysis/",
+        "/2020/",
+        "/2020/01/",
+        "/topics/{topic}/",
+        "/search/?q=story",
+        "/feed/",
+        "/analysis/feed/atom/",
+    ],
+)
+def test_listings_cost_the_same_for_five_or_twenty_items(client, home, url):
+    section = SectionPageFactory(parent=home, title="Analysis", slug="analysis")
+    topic = TopicFactory(name="Strikes")
+    start = timezone.now().replace(year=2020, month=1, day=1)
+
+    def add(count):
+        for _ in range(count):
+            n = ArticlePage.objects.count()
+            ArticlePageFactory(
+                parent=section,
+                title=f"Story {n}",
+                first_published_at=start + timedelta(hours=n),
+                authors=[AuthorFactory(), AuthorFactory()],
+                topics=[topic],
+                tags=["a", "b"],
+                lead_image=PictureFactory(),
+            )
+
+    url = url.format(topic=topic.slug)
+    add(5)
+    queries(client, url)
+    few = queries(client, url)
+    add(15)
+    queries(client, url)
+    assert queries(client, url) == few

@@ -1,0 +1,93 @@
+import pytest
+from wagtail.rich_text import RichText
+
+from news.factories import ArticlePageFactory, AuthorFactory, TopicFactory
+from news.search import clean_query, excerpt
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus(section):
+    ArticlePageFactory(
+        parent=section,
+        title="Dockers refuse arms shipments",
+        standfirst="Port workers in Genoa stop the loading.",
+        body=[
+            ("paragraph", RichText("<p>The dockers said the cargo was bound for a war zone.</p>"))
+        ],
+    )
+    ArticlePageFactory(
+        parent=section,
+        title="Teachers win pay rise",
+        standfirst="After a three week strike.",
+        authors=[AuthorFactory(name="Priya Raman")],
+        topics=[TopicFactory(name="Education")],
+        tags=["pay"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("dockers", "Dockers refuse arms shipments"),  # title
+        ("Genoa", "Dockers refuse arms shipments"),  # standfirst
+        ("cargo", "Dockers refuse arms shipments"),  # body
+        ("Priya", "Teachers win pay rise"),  # author
+        ("Education", "Teachers win pay rise"),  # topic
+    ],
+)
+def test_search_finds_articles_by_what_readers_remember(client, corpus, query, expected):
+    html = client.get("/search/", {"q": query}).content.decode()
+    assert expected in html
+    assert "1 result for" in html
+
+
+def test_results_show_the_matched_text(client, corpus):
+    html = client.get("/search/", {"q": "cargo"}).content.decode()
+    assert "<mark>cargo</mark>" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        " ",
+        "x" * 5000,
+        "\x00\x01binary\xff\xfe",
+        "<script>alert(1)</script>",
+        "' OR 1=1 --",
+        "🙂" * 300,
+    ],
+)
+def test_any_query_answers_a_normal_page(client, corpus, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_search_pages_past_the_end_show_the_last_page(client, section):
+    for n in range(25):
+        ArticlePageFactory(parent=section, title=f"Strike report {n}")
+    response = client.get("/search/", {"q": "strike", "page": "99"})
+    assert response.status_code == 200
+    assert "Page 2 of 2" in response.content.decode()
+
+
+def test_clean_query_removes_control_characters_and_limits_length():
+    assert clean_query("a\x00b\tc\n d") == "a b c d"
+    assert len(clean_query("y" * 5000)) == 200
+
+
+def test_excerpt_escapes_and_marks():
+    html = excerpt("Workers <b>won</b> the strike today", "strike")
+    assert "&lt;b&gt;won&lt;/b&gt;" in html and "<mark>strike</mark>" in html
+
+
+@pytest.mark.postgres
+def test_postgres_full_text_search_matches_word_forms(client, corpus):
+    from django.db import connection
+
+    assert connection.vendor == "postgresql"
+    html = client.get("/search/", {"q": "docker"}).content.decode()
+    assert "Dockers refuse arms shipments" in html
