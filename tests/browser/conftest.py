@@ -4,6 +4,7 @@ Playwright's own browser download cannot work offline; `make test` installs Debi
 """
 
 import os
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -27,8 +28,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(items):
+    # The hook sees the whole session's items, not only this folder's.
+    here = Path(__file__).parent
     for item in items:
-        item.add_marker(pytest.mark.browser)
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+            # The live server reads committed rows, so each test ends by emptying the database,
+            # and Wagtail's root page, locale and default site go with it: serialized rollback
+            # puts back what the migrations made before the next test.
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture(scope="session")
