@@ -18,6 +18,7 @@ from wagtail.signals import page_published
 
 from news.models import (
     AppealPage,
+    AppealTarget,
     ArticlePage,
     ArticlePageAuthor,
     Author,
@@ -183,8 +184,23 @@ class ArticlePageFactory(PageFactory):
         return extracted
 
 
+class AppealTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AppealTarget
+
+    name = factory.Faker("name")
+    role = "Prosecutor General"
+
+
 class AppealPageFactory(ArticlePageFactory):
+    """An appeal; `targets=[{"name": ...}, ...]` adds its officials in that order."""
+
     class Meta:
         model = AppealPage
 
     status = "urgent"
+
+    @factory.post_generation
+    def targets(self, create, extracted, **kwargs):
+        for order, fields in enumerate(extracted or []):
+            AppealTargetFactory(page=self, sort_order=order, **fields)

@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom feeds: the whole site, and each section, topic, region, author and tag.
+"""RSS 2.0 and Atom feeds: the whole site, each section, topic, region, author and tag, and
+each appeal's updates.
 
 Items carry the full article, not a teaser: many readers of a campaigning site read it in a
 feed reader, and appeals must reach them whole.
@@ -8,7 +9,10 @@ import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.utils.dateformat import format as date_format
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
 FEED_LENGTH = 20
 # Links and images in rendered bodies are site-relative; feed readers need them absolute.
@@ -93,3 +97,39 @@ class ArticleFeed(Feed):
     def item_extra_kwargs(self, item):
         content = SITE_RELATIVE.sub(lambda match: match[1] + self.base_url, str(item.body))
         return {"content": content}
+
+
+class AppealUpdatesFeed(Feed):
+    """One appeal's dated updates, newest first: readers follow a case without the whole site."""
+
+    def __init__(self, appeal, atom=False):
+        super().__init__()
+        self.appeal = appeal
+        self.title = f"{appeal.title}: updates · {settings.WAGTAIL_SITE_NAME}"
+        self.link = appeal.url
+        self.description = self.subtitle = appeal.standfirst
+        self.feed_type = AtomWithContent if atom else RssWithContent
+
+    def __call__(self, request, *args, **kwargs):
+        self.base_url = request.build_absolute_uri("/")
+        return super().__call__(request, *args, **kwargs)
+
+    def items(self):
+        return self.appeal.dated_updates()[:FEED_LENGTH]
+
+    def item_title(self, item):
+        text = Truncator(strip_tags(str(item.value["text"]))).words(12)
+        return f"{date_format(item.value['date'], 'j F Y')}: {text}"
+
+    def item_description(self, item):
+        return strip_tags(str(item.value["text"]))
+
+    def item_link(self, item):
+        return f"{self.appeal.url}#update-{item.id}"
+
+    def item_pubdate(self, item):
+        return item.value["date"]
+
+    def item_extra_kwargs(self, item):
+        text = str(item.value["text"])
+        return {"content": SITE_RELATIVE.sub(lambda match: match[1] + self.base_url, text)}

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from news import views
+from news import protests, views
 
 app_name = "news"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     re_path(r"^(?P<year>[0-9]{4})/$", views.archive, name="archive_year"),
     re_path(r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$", views.archive, name="archive_month"),
     path("authors/", views.authors, name="authors"),
+    path("protests/<int:target_id>/", protests.protest_sent, name="protest"),
 ]
 for prefix, kind in TAXONOMY_ROUTES:
     urlpatterns += [

@@ -20,19 +20,26 @@ from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 GENERATION_KEY = "pagetree:generation"
+# Sites and view restrictions have a generation of their own: publishing a page changes neither,
+# so the first view after a publish need not look them up again.
+ACCESS_GENERATION_KEY = "pagetree:access-generation"
 TIMEOUT = 60 * 60 * 6
 
 
-def generation():
-    value = cache.get(GENERATION_KEY)
+def generation(key=GENERATION_KEY):
+    value = cache.get(key)
     if value is None:
-        cache.add(GENERATION_KEY, time.time_ns(), None)
-        value = cache.get(GENERATION_KEY)
+        cache.add(key, time.time_ns(), None)
+        value = cache.get(key)
     return value
 
 
 def cache_key(*parts):
     return ":".join(["pagetree", str(generation()), *map(str, parts)])
+
+
+def access_cache_key(*parts):
+    return ":".join(["pagetree-access", str(generation(ACCESS_GENERATION_KEY)), *map(str, parts)])
 
 
 @receiver(page_published)
@@ -48,8 +55,16 @@ def tree_changed(**kwargs):
     cache.set(GENERATION_KEY, time.time_ns(), None)
 
 
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
+def access_changed(**kwargs):
+    cache.set(ACCESS_GENERATION_KEY, time.time_ns(), None)
+
+
 def any_view_restrictions():
-    key = cache_key("restricted")
+    key = access_cache_key("restricted")
     restricted = cache.get(key)
     if restricted is None:
         restricted = PageViewRestriction.objects.exists()
@@ -94,7 +109,7 @@ class PageRoutingMiddleware:
 
     def site_for(self, request):
         host = request._get_raw_host()
-        key = cache_key("site", host, request.get_port())
+        key = access_cache_key("site", host, request.get_port())
         site = cache.get(key)
         if site is None:
             site = Site.find_for_request(request)

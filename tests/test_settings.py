@@ -15,8 +15,14 @@ GOOD = {
 }
 
 
+# Set by tests/browser/conftest.py in a worker that ran browser tests; a real deploy has neither.
+NOT_IN_PRODUCTION = {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in GOOD and k != "DEBUG"}
+    environment = {
+        k: v for k, v in os.environ.items() if k not in GOOD and k not in NOT_IN_PRODUCTION
+    }
     environment.update(env, DJANGO_SETTINGS_MODULE="portal.settings.production")
     return subprocess.run(
         [sys.executable, "manage.py", *args],

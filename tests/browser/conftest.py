@@ -4,8 +4,10 @@ Playwright's own browser download cannot work offline; `make test` installs Debi
 """
 
 import os
+from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -27,13 +29,30 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(items):
+    # The hook sees the whole session's items, not only this folder's.
+    here = Path(__file__).parent
     for item in items:
-        item.add_marker(pytest.mark.browser)
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+            # The live server reads committed rows, so each test ends by emptying the database,
+            # and Wagtail's root page, locale and default site go with it: serialized rollback
+            # puts back what the migrations made before the next test.
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def chromium(django_db_setup):
+    # Playwright's sync API moves this thread into a greenlet of its own, where Django's
+    # context-local connections are new objects: hand them the test database's serialized
+    # content, which serialized rollback restores after each test empties the database.
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()

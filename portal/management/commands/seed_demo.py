@@ -27,7 +27,7 @@ from news.factories import (
     TopicFactory,
     paragraphs,
 )
-from news.models import ArticlePage, HomePage, Picture, SectionPage
+from news.models import AppealPage, AppealTarget, ArticlePage, HomePage, Picture, SectionPage
 
 SEED = 2010
 ADMIN_USERNAME = "admin"
@@ -112,6 +112,10 @@ KURMANOV_PARAGRAPHS = [
     "Organization for Security and Co-operation in Europe (OSCE), which Kazakhstan currently "
     "chairs.",
 ]
+KURMANOV_DEMAND = (
+    "Demand the immediate release of Ainur Kurmanov, the quashing of his sentence, and an end "
+    "to the persecution of journalists who report on protests."
+)
 KURMANOV_TARGETS = [
     {
         "name": "The Almaty Procuror",
@@ -121,13 +125,13 @@ KURMANOV_TARGETS = [
     {
         "name": "Ahmatjan Esimov",
         "role": "Akim of Almaty, the Akimat of Almaty",
-        "email": "press_center@a-a.kz",
+        "emails": "press_center@a-a.kz",
         "phone": "+7 (727) 271 65 79",
     },
     {
         "name": "Kairat Mami",
         "role": "General Prosecutor of the Republic of Kazakhstan",
-        "email": "akparat@prokuror.kz",
+        "emails": "akparat@prokuror.kz",
         "fax": "+7 717250-25-34",
     },
     {
@@ -139,29 +143,33 @@ KURMANOV_TARGETS = [
     },
 ]
 KURMANOV_COPIES = ["denver76-76@mail.ru", "admin@socialismkz.info"]
+KURMANOV_LETTER_SUBJECT = "Release the journalist {prisoner} now"
+KURMANOV_LETTER_BODY = """To {target_name}, {target_role}
 
+I am writing to protest against the jailing of {prisoner}, a journalist in Almaty, who has been \
+sentenced to fifteen days in prison for "organising a picket" outside Temir Bank.
 
-def contact_block(target):
-    fields = ("name", "role", "email", "phone", "fax", "address", "website", "note")
-    return ("contact_details", {field: target.get(field, "") for field in fields})
+{prisoner} did not organise the picket: he was there as a journalist, reporting it. His \
+dictaphone, the ordinary tool of any reporter, is not evidence of a crime. He was refused a \
+lawyer, and in protest at his imprisonment he has begun a hunger strike.
+
+I call on you to secure the immediate release of {prisoner}, the quashing of his sentence, and \
+an end to the persecution of journalists who report on protests.
+
+Yours sincerely,
+"""
+KURMANOV_PROTEST_KIT = {
+    "prisoner": "Ainur Kurmanov",
+    "copies_to": "\n".join(KURMANOV_COPIES),
+    "letter_subject": KURMANOV_LETTER_SUBJECT,
+    "letter_body": KURMANOV_LETTER_BODY,
+}
 
 
 def kurmanov_body():
+    """The report itself; who to write to is the appeal's protest kit, not body text."""
     body = [("paragraph", RichText(f"<p>{text}</p>")) for text in KURMANOV_PARAGRAPHS]
-    body.append(("heading", {"text": "Send your protest to", "level": "h2"}))
-    body += [contact_block(target) for target in KURMANOV_TARGETS]
-    body.append(("heading", {"text": "Send copies to", "level": "h2"}))
-    body.append(("list", {"numbered": False, "items": KURMANOV_COPIES}))
-    body.append(
-        (
-            "paragraph",
-            RichText(
-                "<p>Demand the immediate release of Ainur Kurmanov, the quashing of his "
-                "sentence, and an end to the persecution of journalists who report on "
-                "protests.</p>"
-            ),
-        )
-    )
+    body.append(("paragraph", RichText(f"<p>{KURMANOV_DEMAND}</p>")))
     return body
 
 
@@ -253,7 +261,9 @@ class Command(BaseCommand):
         return Picture.objects.filter(title=title).first() or PictureFactory(title=title)
 
     def kurmanov_appeal(self, section, author, topics, regions, picture):
-        if ArticlePage.objects.filter(slug=KURMANOV_SLUG).exists():
+        existing = AppealPage.objects.filter(slug=KURMANOV_SLUG).first()
+        if existing is not None:
+            self.kurmanov_protest_kit(existing)
             return 0
         by_name = {t.name: t for t in topics + regions}
         AppealPageFactory(
@@ -262,6 +272,8 @@ class Command(BaseCommand):
             slug=KURMANOV_SLUG,
             standfirst=KURMANOV_STANDFIRST,
             body=kurmanov_body(),
+            targets=KURMANOV_TARGETS,
+            **KURMANOV_PROTEST_KIT,
             status="urgent",
             first_published_at=datetime(2010, 4, 28, 12, 0, tzinfo=UTC),
             lead_image=picture,
@@ -272,6 +284,20 @@ class Command(BaseCommand):
             tags=["hunger strike", "solidarity"],
         )
         return 1
+
+    def kurmanov_protest_kit(self, appeal):
+        """A demo site seeded before appeals had protest kits: its addresses were body text."""
+        if appeal.targets.exists():
+            return
+        for field, value in KURMANOV_PROTEST_KIT.items():
+            setattr(appeal, field, value)
+        appeal.body = kurmanov_body()
+        appeal.targets = [
+            AppealTarget(sort_order=order, **target)
+            for order, target in enumerate(KURMANOV_TARGETS)
+        ]
+        # Published as a revision, so the editor opens the page with its targets in place.
+        appeal.save_revision().publish()
 
     def article(self, section, title, **fields):
         slug = slugify(title)[:80]
