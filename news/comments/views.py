@@ -94,11 +94,12 @@ def post_comment(request):
     data = form.cleaned_data
     parent = None
     if data["parent"]:
-        if settings.reply_depth < 2:
-            return article_response(request, page, form, NO_REPLIES, 400)
-        parent = find_parent(page, data["parent"])
+        parent = find_parent(page, data["parent"]) if settings.reply_depth > 1 else None
         if parent is None:
-            return article_response(request, page, form, BAD_PARENT, 400)
+            # The form comes back as a new comment, so that sending it again can work.
+            as_new = CommentForm({**request.POST.dict(), "parent": ""})
+            message = BAD_PARENT if settings.reply_depth > 1 else NO_REPLIES
+            return article_response(request, page, as_new, message, 400)
     ip_address = client_ip(request)
     if over_limit("ip", ip_address, settings.ip_hourly_limit) or over_limit(
         "email", data["email"], settings.email_hourly_limit

@@ -243,3 +243,9 @@ def test_the_blocklist_is_managed_in_the_admin(moderator_client):
     )
     assert bad.status_code == 200 and "Enter an IP address" in bad.content.decode()
     assert "Comment blocklist" in moderator_client.get("/admin/").content.decode()
+
+
+def test_comment_settings_are_edited_in_the_admin(admin_client, home):
+    response = admin_client.get("/admin/settings/news/commentsettings/", follow=True)
+    html = response.content.decode()
+    assert "Reply depth" in html and "Keep IP addresses for (days)" in html

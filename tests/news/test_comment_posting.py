@@ -317,6 +317,9 @@ def test_a_reply_to_an_unavailable_comment_is_refused(client, article, section, 
     assert response.status_code == 400
     assert "not available any more" in page_text(response) and "My reply" in page_text(response)
     assert not Comment.objects.filter(body="My reply").exists()
+    # Sent again as it comes back, it is taken as a comment of its own.
+    assert 'name="parent" id="id_parent"' in page_text(response)
+    assert post_comment(client, article, parent="", body="My reply").status_code == 303
 
 
 def test_replies_are_refused_when_the_depth_is_one(client, article):
