@@ -7,6 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connection
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -36,11 +39,6 @@ def pytest_collection_modifyitems(items):
         if not item.path.is_relative_to(HERE):
             continue
         item.add_marker(pytest.mark.browser)
-        # A journey's database is emptied after it, migrations' rows too (the root page, the
-        # groups): serialized rollback puts them back for the next journey, whatever the order.
-        item.add_marker(
-            pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
-        )
 
 
 @pytest.fixture(scope="session")
@@ -61,3 +59,25 @@ def browser_page(chromium, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_data(django_db_setup, django_db_blocker):
+    """The rows migrations made (the root page, the groups), saved before any journey runs."""
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def from_migrated_data(migrated_data, transactional_db):
+    """Each journey starts from the database as migrations left it.
+
+    A journey runs outside a transaction and Django empties every table after it, migrations'
+    rows included. Django's own `serialized_rollback` cannot put them back here: its copy hangs
+    on the connection made before Playwright's event loop started, and inside the loop Django
+    hands out another connection.
+    """
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    connection.creation.deserialize_db_from_string(migrated_data)
+    # The last flush made content types afresh under new ids; the restored ones have the old.
+    ContentType.objects.clear_cache()
