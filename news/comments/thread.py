@@ -128,9 +128,11 @@ class CommentThread:
         for node in nodes.values():
             node.can_reply = self.open and not node.own and node.depth < self.settings.reply_depth
         self.reply_to = self.replying_to(request, form, nodes)
-        self.form = form or CommentForm(
-            initial={"parent": self.reply_to.comment.pk if self.reply_to else None}
-        )
+        if form is None:
+            form = CommentForm(
+                initial={"parent": self.reply_to.comment.pk if self.reply_to else None}
+            )
+        self.form = form
         self.token = form_token(page.pk)
 
     def own_pending(self, request):

@@ -382,14 +382,13 @@ class ArticlePage(TreePage):
             shown, Prefetch("renditions", queryset=Rendition.objects.filter(filter_spec__in=specs))
         )
 
-    def accepts_comments(self, settings, now=None):
+    def accepts_comments(self, settings):
         """Open to comments: switched on here, and not closed by age (the site's setting)."""
         if not self.comments_open:
             return False
         days = settings.close_after_days
         if days and self.first_published_at:
-            now = now or timezone.now()
-            return now < self.first_published_at + timedelta(days=days)
+            return timezone.now() < self.first_published_at + timedelta(days=days)
         return True
 
     def serve(self, request, *args, **kwargs):

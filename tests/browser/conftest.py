@@ -7,8 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.db import connection
 from playwright.sync_api import sync_playwright
 
@@ -39,6 +37,9 @@ def pytest_collection_modifyitems(items):
         if not item.path.is_relative_to(HERE):
             continue
         item.add_marker(pytest.mark.browser)
+        item.add_marker(
+            pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
+        )
 
 
 @pytest.fixture(scope="session")
@@ -69,15 +70,11 @@ def migrated_data(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def from_migrated_data(migrated_data, transactional_db):
-    """Each journey starts from the database as migrations left it.
+def restores_migrated_data(migrated_data):
+    """Let Django's serialized rollback bring migrations' rows back for the next journey.
 
-    A journey runs outside a transaction and Django empties every table after it, migrations'
-    rows included. Django's own `serialized_rollback` cannot put them back here: its copy hangs
-    on the connection made before Playwright's event loop started, and inside the loop Django
-    hands out another connection.
+    Django empties every table after a journey, which runs outside a transaction. Its own copy
+    of the rows hangs on the connection made before Playwright's event loop started; inside
+    that loop Django hands out another connection, which needs the copy too.
     """
-    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-    connection.creation.deserialize_db_from_string(migrated_data)
-    # The last flush made content types afresh under new ids; the restored ones have the old.
-    ContentType.objects.clear_cache()
+    connection._test_serialized_contents = migrated_data
