@@ -311,6 +311,12 @@ class CommenterDataView(WagtailAdminTemplateMixin, FormView):
     def get_initial(self):
         return {"email": self.request.GET.get("email", "")}
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("news_comment:list"), "label": "Comments"},
+            {"url": "", "label": self.page_title},
+        ]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         email = (self.request.POST.get("email") or self.request.GET.get("email", "")).strip()
