@@ -8,6 +8,7 @@ from news.models import (
     AppealTarget,
     ArticlePage,
     Author,
+    Comment,
     Picture,
     ProtestTally,
     Region,
@@ -32,6 +33,7 @@ def counts():
             Topic,
             Region,
             Picture,
+            Comment,
         )
     }
 
@@ -62,6 +64,12 @@ def test_seed_demo_builds_the_site_and_a_second_run_adds_nothing(client):
     assert get_user_model().objects.get(username="admin").is_superuser
     home = client.get("/").content.decode()
     assert "Urgent appeal" in home and "Kazakhstan: Ainur Kurmanov" in home
+
+    statuses = set(appeal.comments.values_list("status", flat=True))
+    assert statuses == {"approved", "pending"} and first["Comment"] >= 8
+    assert appeal.comments.filter(parent__isnull=False).exists()
+    page = client.get(appeal.url).content.decode()
+    assert "3 comments" in page and "Day four of the hunger strike" not in page
 
 
 def assert_kurmanov_protest_kit(appeal):

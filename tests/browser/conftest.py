@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from django.db import connections
+from django.db import connection
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -28,31 +28,23 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+HERE = Path(__file__).resolve().parent
+
+
 def pytest_collection_modifyitems(items):
-    # The hook sees the whole session's items, not only this folder's.
-    here = Path(__file__).parent
+    # This hook sees every test in the run, not only those in this folder.
     for item in items:
-        if item.path.is_relative_to(here):
-            item.add_marker(pytest.mark.browser)
-            # The live server reads committed rows, so each test ends by emptying the database,
-            # and Wagtail's root page, locale and default site go with it: serialized rollback
-            # puts back what the migrations made before the next test.
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+        if not item.path.is_relative_to(HERE):
+            continue
+        item.add_marker(pytest.mark.browser)
+        item.add_marker(
+            pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
+        )
 
 
 @pytest.fixture(scope="session")
-def chromium(django_db_setup):
-    # Playwright's sync API moves this thread into a greenlet of its own, where Django's
-    # context-local connections are new objects: hand them the test database's serialized
-    # content, which serialized rollback restores after each test empties the database.
-    serialized = {
-        alias: connections[alias]._test_serialized_contents
-        for alias in connections
-        if hasattr(connections[alias], "_test_serialized_contents")
-    }
+def chromium():
     with sync_playwright() as playwright:
-        for alias, contents in serialized.items():
-            connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
@@ -68,3 +60,21 @@ def browser_page(chromium, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_data(django_db_setup, django_db_blocker):
+    """The rows migrations made (the root page, the groups), saved before any journey runs."""
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def restores_migrated_data(migrated_data):
+    """Let Django's serialized rollback bring migrations' rows back for the next journey.
+
+    Django empties every table after a journey, which runs outside a transaction. Its own copy
+    of the rows hangs on the connection made before Playwright's event loop started; inside
+    that loop Django hands out another connection, which needs the copy too.
+    """
+    connection._test_serialized_contents = migrated_data

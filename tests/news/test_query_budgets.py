@@ -12,6 +12,7 @@ from news.factories import (
     AppealPageFactory,
     ArticlePageFactory,
     AuthorFactory,
+    CommentFactory,
     PictureFactory,
     RegionFactory,
     SectionPageFactory,
@@ -32,8 +33,9 @@ def queries(client, url):
 
 
 def rich_article(parent, n, factory=ArticlePageFactory, **extra):
-    """An article with n authors, topics, regions, tags, body pictures and related articles;
-    an appeal also has n officials to write to, each with protests counted."""
+    """An article with n authors, topics, regions, tags, body pictures, related articles, and
+    n readers' comments with a reply each; an appeal also has n officials to write to, each
+    with protests counted."""
     topics = [TopicFactory() for _ in range(n)]
     if factory is AppealPageFactory:
         extra |= {
@@ -63,6 +65,7 @@ def rich_article(parent, n, factory=ArticlePageFactory, **extra):
     )
     for _ in range(n):
         ArticlePageFactory(parent=parent, topics=topics[:1], lead_image=PictureFactory())
+        CommentFactory(page=article, parent=CommentFactory(page=article))
     for target in AppealTarget.objects.filter(page=article):
         ProtestTally.objects.create(target=target, sent=target.pk)
     return article
@@ -108,7 +111,7 @@ def test_listings_cost_the_same_for_five_or_twenty_items(client, home, url):
     def add(count):
         for _ in range(count):
             n = ArticlePage.objects.count()
-            ArticlePageFactory(
+            story = ArticlePageFactory(
                 parent=section,
                 title=f"Story {n}",
                 first_published_at=start + timedelta(hours=n),
@@ -117,6 +120,7 @@ def test_listings_cost_the_same_for_five_or_twenty_items(client, home, url):
                 tags=["a", "b"],
                 lead_image=PictureFactory(),
             )
+            CommentFactory.create_batch(2, page=story)  # cards show the count
 
     url = url.format(topic=topic.slug)
     add(5)
