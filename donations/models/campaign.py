@@ -14,6 +14,7 @@ from donations import money
 from .currency import CURRENCY_CHOICES
 
 PROGRESS_TIMEOUT = 60 * 10
+CACHE_TIMEOUT = 60 * 60
 
 
 class Campaign(ClusterableModel):
@@ -43,7 +44,32 @@ class Campaign(ClusterableModel):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)  # and the goals with it
+        cache.delete(self.cache_key(self.pk))
         self.forget_progress(self.pk)
+
+    def delete(self, *args, **kwargs):
+        cache.delete(self.cache_key(self.pk))
+        return super().delete(*args, **kwargs)
+
+    @staticmethod
+    def cache_key(pk):
+        return f"donations:campaign:{pk}"
+
+    @classmethod
+    def cached_in_bulk(cls, ids):
+        """{pk: Campaign} from the cache, the database only for those not there.
+
+        Appeal boxes name their campaign on every article view; an edit clears the entry.
+        """
+        keys = {pk: cls.cache_key(pk) for pk in ids}
+        cached = cache.get_many(keys.values())
+        found = {pk: cached[key] for pk, key in keys.items() if key in cached}
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            fetched = cls.objects.in_bulk(missing)
+            cache.set_many({keys[pk]: obj for pk, obj in fetched.items()}, CACHE_TIMEOUT)
+            found.update(fetched)
+        return found
 
     def is_running(self, now=None):
         now = now or timezone.now()

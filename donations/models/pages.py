@@ -6,12 +6,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from donations import money
 from portal import pagetree
@@ -23,6 +26,7 @@ from .donation import COUNTED, Donation, Frequency
 # What the query string may pre-fill: the donate form's own field names, plus attribution.
 PREFILL_FIELDS = ("amount", "currency", "frequency", "provider", "email", "name")
 PERSONAL_FIELDS = ("email", "name", "resume")
+DEFAULT_URL_KEY = "donations:donate-page-url"
 RESUMED = "You left the payment page, so nothing was charged. Your choices are kept below."
 
 
@@ -202,14 +206,26 @@ class DonatePage(TreePage):
 
     @classmethod
     def default_url(cls):
-        """The first live donate page's URL (the one at /donate/), cached with the page tree."""
-        key = pagetree.cache_key("donate-page-url")
-        url = cache.get(key)
+        """The first live donate page's URL (the one at /donate/), for appeal boxes.
+
+        Cached until a page moves, changes slug or a donate page is (un)published: not with
+        the whole page tree, so an article's first view after any publish costs nothing more.
+        """
+        url = cache.get(DEFAULT_URL_KEY)
         if url is None:
             page = cls.objects.live().order_by("path").first()
             url = page.url if page else ""
-            cache.set(key, url, pagetree.TIMEOUT)
+            cache.set(DEFAULT_URL_KEY, url, pagetree.TIMEOUT)
         return url or None
+
+
+@receiver(page_published, sender=DonatePage)
+@receiver(page_unpublished, sender=DonatePage)
+@receiver(post_delete, sender=DonatePage)
+@receiver(page_slug_changed)
+@receiver(post_page_move)
+def forget_default_url(**kwargs):
+    cache.delete(DEFAULT_URL_KEY)
 
 
 def parse_presets(text, currency):

@@ -29,7 +29,7 @@ def available_providers() -> list[PaymentProvider]:
     return [provider for provider in providers if provider.is_configured()]
 
 
-def test_gateway_enabled():
+def offline_gateway_enabled():
     """PAYMENTS_TEST_GATEWAY when set; otherwise on in DEBUG while no real provider is set up."""
     if settings.PAYMENTS_TEST_GATEWAY is not None:
         return settings.PAYMENTS_TEST_GATEWAY

@@ -35,9 +35,9 @@ class TestGateway:
     is_test = True
 
     def is_configured(self):
-        from . import test_gateway_enabled
+        from . import offline_gateway_enabled
 
-        return test_gateway_enabled()
+        return offline_gateway_enabled()
 
     def start_checkout(self, request: CheckoutRequest) -> CheckoutResult:
         checkout = f"test_cs_{secrets.token_hex(12)}"
