@@ -75,15 +75,21 @@ class AppealBoxBlock(blocks.StructBlock):
         donate_url = DonatePage.default_url()
         currency = value["currency"]
 
+        attribution = {}
+        if page is not None and page.pk:
+            attribution["page"] = page.pk
+        if value["campaign"]:
+            attribution["campaign"] = value["campaign"].pk
+
         def link(amount, frequency):
-            query = {"amount": money.to_major(amount, currency), "currency": currency}
-            query["frequency"] = frequency
-            if page is not None and page.pk:
-                query["page"] = page.pk
-            if value["campaign"]:
-                query["campaign"] = value["campaign"].pk
+            query = {
+                "amount": money.to_major(amount, currency),
+                "currency": currency,
+                "frequency": frequency,
+                **attribution,
+            }
             return {
-                "text": money.format_amount(amount, currency),
+                "text": money.format_amount(amount, currency, short=True),
                 "url": f"{donate_url}?{urlencode(query)}",
             }
 
@@ -96,7 +102,9 @@ class AppealBoxBlock(blocks.StructBlock):
                 link(amount, Frequency.MONTHLY)
                 for amount in parse_presets(value["monthly_amounts"] or "", currency)
             ]
-            context["donate_url"] = donate_url
+            context["other_url"] = (
+                f"{donate_url}?{urlencode({'currency': currency, **attribution})}"
+            )
         campaign = value["campaign"]
         if campaign is not None and campaign.is_running():
             context["progress"] = next(

@@ -230,7 +230,7 @@ class DonateForm(forms.Form):
             amount = str(money.to_major(minor, currency))
             links.append(
                 {
-                    "text": money.format_amount(minor, currency),
+                    "text": money.format_amount(minor, currency, short=True),
                     "amount": amount,
                     "href": f"{self.page.url}?{urlencode({'amount': amount, **carried})}",
                 }

@@ -112,10 +112,15 @@ def to_major(minor, currency, provider=None):
     return Decimal(int(minor)).scaleb(-digits).quantize(Decimal(1).scaleb(-digits))
 
 
-def format_amount(minor, currency):
-    """2550, "GBP" -> "£25.50"; 3000, "JPY" -> "¥3,000"; 1250, "KWD" -> "KWD 1.250"."""
+def format_amount(minor, currency, short=False):
+    """2550, "GBP" -> "£25.50"; 3000, "JPY" -> "¥3,000"; 1250, "KWD" -> "KWD 1.250".
+
+    `short` leaves off zero pence on a round amount ("£25"), for buttons.
+    """
     currency = currency.upper()
     major = to_major(minor, currency)
+    if short and major == major.to_integral_value():
+        major = major.quantize(Decimal(1))
     text = f"{major:,}"
     symbol = SYMBOLS.get(currency)
     return f"{symbol}{text}" if symbol else f"{currency} {text}"

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import Page, Site
 
+from donations.models import Campaign, DonatePage, PatronTier
 from news.models import AppealPage, ArticlePage, Author, Picture, Region, SectionPage, Topic
 
 pytestmark = pytest.mark.django_db
@@ -11,11 +12,24 @@ pytestmark = pytest.mark.django_db
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Page, ArticlePage, AppealPage, SectionPage, Author, Topic, Region, Picture)
+        for model in (
+            Page,
+            ArticlePage,
+            AppealPage,
+            SectionPage,
+            Author,
+            Topic,
+            Region,
+            Picture,
+            DonatePage,
+            Campaign,
+            PatronTier,
+        )
     }
 
 
-def test_seed_demo_builds_the_site_and_a_second_run_adds_nothing(client):
+def test_seed_demo_builds_the_site_and_a_second_run_adds_nothing(client, settings):
+    settings.PAYMENTS_TEST_GATEWAY = True  # as `make run` has it: giving works offline
     call_command("seed_demo", articles=30, stdout=open("/dev/null", "w"))  # noqa: SIM115
     first = counts()
     call_command("seed_demo", articles=30, stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -49,6 +63,17 @@ def test_seed_demo_builds_the_site_and_a_second_run_adds_nothing(client):
     assert get_user_model().objects.get(username="admin").is_superuser
     home = client.get("/").content.decode()
     assert "Urgent appeal" in home and "Kazakhstan: Ainur Kurmanov" in home
+
+    assert first["DonatePage"] == 1 and first["PatronTier"] >= 2
+    donate = client.get("/donate/").content.decode()
+    for currency in ("GBP", "EUR", "USD"):
+        assert f'<option value="{currency}"' in donate
+    assert "raised of £5,000.00" in donate
+    appeal_html = client.get(appeal.url).content.decode()
+    assert "Special financial appeal" in appeal_html
+    assert f"/donate/?amount=25.00&amp;currency=GBP&amp;frequency=one_off&amp;page={appeal.pk}" in (
+        appeal_html
+    )
 
 
 def test_seed_demo_is_deterministic():

@@ -152,7 +152,7 @@ class DonatePage(TreePage):
                 {
                     "name": tier.name,
                     "supports": tier.supports,
-                    "amount_text": money.format_amount(amount, currency),
+                    "amount_text": money.format_amount(amount, currency, short=True),
                     "href": f"{self.url}?{urlencode(query)}",
                 }
             )

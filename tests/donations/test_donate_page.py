@@ -54,7 +54,7 @@ def test_the_plain_page_has_no_per_visitor_token_so_it_can_be_cached(client, don
 
 def test_presets_follow_currency_and_frequency_and_carry_the_attribution(client, donate_page):
     html = client.get("/donate/?currency=USD&frequency=monthly&page=7").content.decode()
-    assert "$5.00" in html and "$20.00" in html
+    assert "$5</a>" in html and "$20</a>" in html
     assert "/donate/?amount=10.00&amp;currency=USD&amp;frequency=monthly&amp;page=7" in html
 
 
@@ -189,7 +189,7 @@ def test_patron_tiers_show_for_the_chosen_currency(client, donate_page):
     PatronTierFactory(name="Sustainer", supports="A week of court reporting", amounts={"GBP": "10"})
     PatronTierFactory(name="Dollar only", amounts={"USD": "10"})
     html = client.get("/donate/?frequency=monthly").content.decode()
-    assert "Sustainer" in html and "£10.00 a month" in html
+    assert "Sustainer" in html and "£10 a month" in html
     assert "A week of court reporting" in html
     assert "Dollar only" not in html
 
