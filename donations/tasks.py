@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django_tasks import task
 
 from .models import Donation, Donor, Notice, NoticeKind, RecurringDonation
@@ -84,7 +85,8 @@ def notify_staff_of_dispute(donation_id, dispute_ref, stage):
         "donation": donation,
         "stage": stage,
         "dispute_ref": dispute_ref,
-        "admin_url": f"{settings.WAGTAILADMIN_BASE_URL}/admin/donations/donation/?q={donation.pk}",
+        "admin_url": settings.WAGTAILADMIN_BASE_URL
+        + reverse("donation:inspect", args=[donation.pk]),
     }
     return Notice.send_once(
         NoticeKind.DISPUTE,

@@ -163,6 +163,18 @@ class Donation(Stateful):
         return money.format_amount(self.amount_refunded, self.currency)
 
     @property
+    def amount_major(self):
+        return money.to_major(self.amount, self.currency)
+
+    @property
+    def fee_cover_major(self):
+        return money.to_major(self.fee_cover, self.currency)
+
+    @property
+    def refunded_major(self):
+        return money.to_major(self.amount_refunded, self.currency)
+
+    @property
     def is_test(self):
         return self.provider == Provider.TEST
 
