@@ -154,7 +154,7 @@ class DonationViewSet(LedgerViewSet):
         "donor",
         "source_page",
         "campaign",
-        DateColumn("succeeded_at", label="Paid"),
+        DateColumn("succeeded_at", label="Paid", sort_key="succeeded_at"),
     ]
     list_export = [
         "reference",
