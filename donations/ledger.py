@@ -28,6 +28,8 @@ from .providers import base, get_provider
 
 logger = logging.getLogger("donations.ledger")
 
+DONE = (EventStatus.PROCESSED, EventStatus.IGNORED)
+
 
 class NotFound(Exception):
     """The event names a gift or pledge the ledger does not (yet) have."""
@@ -43,7 +45,7 @@ def receive(provider, body, headers):
     Raises WebhookRejected (answer 400) when the provider does not vouch for it.
     """
     received = provider.receive(body, headers)
-    event, _ = PaymentEvent.objects.get_or_create(
+    event, created = PaymentEvent.objects.get_or_create(
         provider=provider.name,
         event_id=received.event_id,
         defaults={
@@ -52,6 +54,8 @@ def receive(provider, body, headers):
             "headers": dict(headers),
         },
     )
+    if not created and event.status in DONE:
+        return event  # a repeated delivery of an event applied already: nothing to lock
     return process(event.pk)
 
 
@@ -64,7 +68,7 @@ def process(event_pk):
     """
     with transaction.atomic():
         event = PaymentEvent.objects.select_for_update().get(pk=event_pk)
-        if event.status in (EventStatus.PROCESSED, EventStatus.IGNORED):
+        if event.status in DONE:
             return event
         event.attempts += 1
         try:
@@ -80,7 +84,7 @@ def process(event_pk):
             event.note = "; ".join(notes or [])[:500]
             event.error = ""
             event.processed_at = timezone.now()
-        event.save()
+        event.save(update_fields=["status", "error", "note", "attempts", "processed_at"])
     return event
 
 
