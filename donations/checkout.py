@@ -69,7 +69,9 @@ def start(request, page, data):
 @transaction.atomic
 def record(page, data, provider):
     donor = Donor.objects.for_email(data["email"], data.get("name", ""))
-    campaign = data.get("campaign_obj") or page.running_campaign()
+    campaign = data.get("campaign_obj")
+    if campaign is None or not campaign.is_running():  # an old link to an ended campaign
+        campaign = page.running_campaign()
     gift = {
         "donor": donor,
         "amount": data["amount_minor"],

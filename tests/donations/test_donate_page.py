@@ -220,3 +220,20 @@ def test_a_zero_decimal_currency_works_end_to_end(client, home):
     response = give(client, page, currency="JPY", amount="3000")
     assert response.status_code == 303
     assert (Donation.objects.get().amount, Donation.objects.get().currency) == (3000, "JPY")
+
+
+def test_a_link_naming_an_ended_campaign_counts_towards_the_pages_own(client, home):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    running = CampaignFactory(name="Now")
+    ended = CampaignFactory(
+        name="Last year",
+        starts_at=timezone.now() - timedelta(days=400),
+        ends_at=timezone.now() - timedelta(days=35),
+    )
+    page = DonatePageFactory(parent=home, campaign=running)
+    give(client, page, campaign=ended.pk)
+    give(client, page, campaign=running.pk, email="b@example.org")
+    assert set(Donation.objects.values_list("campaign__name", flat=True)) == {"Now"}
