@@ -1,6 +1,9 @@
 """Browser journeys: Python Playwright driving Debian's Chromium against pytest-django's live server.
 
 Playwright's own browser download cannot work offline; `make test` installs Debian's chromium.
+Mark each test `django_db(transaction=True, serialized_rollback=True)`: a transactional test
+empties the database when it ends, and the serialized rollback puts back what migrations made
+(the root page, the default site and locale, the groups) for the next one.
 """
 
 import os
