@@ -1,15 +1,15 @@
 """Browser journeys: Python Playwright driving Debian's Chromium against pytest-django's live server.
 
 Playwright's own browser download cannot work offline; `make test` installs Debian's chromium.
-Mark each test `django_db(transaction=True, serialized_rollback=True)`: a transactional test
-empties the database when it ends, and the serialized rollback puts back what migrations made
-(the root page, the default site and locale, the groups) for the next one.
 """
 
 import os
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import sync_playwright
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page
 
 CHROMIUM = "/usr/bin/chromium"
 # Flags that keep a headless Chromium from reaching for the network it does not have here.
@@ -32,6 +32,21 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def pytest_collection_modifyitems(items):
     for item in items:
         item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def tree_root(transactional_db):
+    """The page tree's root, as Wagtail's migrations make it, for each browser test.
+
+    A transactional test empties the database when it ends, so the next would find no root
+    to build its pages under. (Django's `serialized_rollback` would restore everything, but it
+    keeps its copy on the connection object, which Playwright's event loop replaces.)
+    """
+    if not Page.objects.exists():
+        Locale.objects.get_or_create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+        Page.add_root(title="Root", slug="root")
 
 
 @pytest.fixture(scope="session")

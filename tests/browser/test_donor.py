@@ -9,7 +9,7 @@ from donations.factories import CampaignFactory, DonatePageFactory
 from donations.models import Donation, DonationStatus
 from news.factories import ArticlePageFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_reader_gives_from_an_articles_appeal_box_through_the_test_gateway(

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from news.factories import AppealPageFactory, ArticlePageFactory, SectionPageFactory, TopicFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_reader_follows_the_urgent_banner_to_the_appeal(browser_page, home, section):

@@ -23,7 +23,7 @@ from .stripe_fake import event, post_event
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("webhooks_on"),
 ]
 
