@@ -70,10 +70,6 @@ def exponent(currency, provider=None):
         raise AmountError(f"We don't take gifts in {currency}.") from None
 
 
-def is_known(currency):
-    return currency.upper() in EXPONENTS
-
-
 def parse(text):
     """A major-unit amount as typed ("25", "25.50", "1,000") -> Decimal; AmountError if not one."""
     cleaned = str(text).strip().replace(",", "").replace(" ", "")

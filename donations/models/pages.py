@@ -23,8 +23,7 @@ from portal.pagetree import TreePage
 from .currency import CURRENCY_CHOICES
 from .donation import COUNTED, Donation, Frequency
 
-# What the query string may pre-fill: the donate form's own field names, plus attribution.
-PREFILL_FIELDS = ("amount", "currency", "frequency", "provider", "email", "name")
+# Query-string fields that make a donate page this visitor's own (never cached).
 PERSONAL_FIELDS = ("email", "name", "resume")
 DEFAULT_URL_KEY = "donations:donate-page-url"
 RESUMED = "You left the payment page, so nothing was charged. Your choices are kept below."
@@ -38,10 +37,6 @@ class CurrencyOption:
     minimum: int
     maximum: int
     presets: dict = field(default_factory=dict)  # frequency -> [minor units]
-
-    @property
-    def symbol(self):
-        return money.SYMBOLS.get(self.code, self.code)
 
     @property
     def minimum_text(self):
@@ -192,7 +187,8 @@ class DonatePage(TreePage):
             tiers=self.patron_tiers(currency, attribution),
             supporters=self.supporters(),
             presets_json=self.presets_json(),
-            stripe_off=not get_provider("stripe").is_configured(),
+            stripe_off="stripe" in settings.PAYMENT_PROVIDERS
+            and not get_provider("stripe").is_configured(),
             fee_percent=settings.DONATIONS_FEE_PERCENT,
         )
         return context

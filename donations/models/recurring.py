@@ -104,10 +104,5 @@ class RecurringDonation(Stateful):
         return money.format_amount(self.total, self.currency)
 
     @property
-    def monthly_amount(self):
-        """The gift per month, for monthly recurring revenue (an annual pledge / 12)."""
-        return self.amount if self.interval == Interval.MONTHLY else self.amount // 12
-
-    @property
     def is_test(self):
         return self.provider == Provider.TEST

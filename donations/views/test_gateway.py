@@ -29,7 +29,7 @@ def gateway_page(request, checkout):
     response = render(
         request,
         "donations/test_gateway.html",
-        {"donation": donation, "open_checkout": open_checkout, "test_mode": True},
+        {"donation": donation, "open_checkout": open_checkout},
     )
     add_never_cache_headers(response)
     return response
