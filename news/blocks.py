@@ -7,6 +7,8 @@ from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 
+from donations.blocks import AppealBoxBlock
+
 PARAGRAPH_FEATURES = ["bold", "italic", "link", "document-link", "superscript", "subscript"]
 
 
@@ -113,6 +115,7 @@ class ArticleBodyBlock(blocks.StreamBlock):
     list = ItemListBlock()
     call_to_action = CallToActionBlock()
     contact_details = ContactDetailsBlock()
+    appeal_box = AppealBoxBlock()
 
 
 class AppealUpdateBlock(blocks.StructBlock):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", news_views.robots_txt, name="robots_txt"),
+    path("donations/", include("donations.urls")),
     path("", include("news.urls")),
 ]
 

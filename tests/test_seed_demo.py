@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import Page, Site
 
+from donations.models import Campaign, DonatePage, PatronTier
 from news.models import (
     AppealPage,
     AppealTarget,
@@ -34,11 +35,15 @@ def counts():
             Region,
             Picture,
             Comment,
+            DonatePage,
+            Campaign,
+            PatronTier,
         )
     }
 
 
-def test_seed_demo_builds_the_site_and_a_second_run_adds_nothing(client):
+def test_seed_demo_builds_the_site_and_a_second_run_adds_nothing(client, settings):
+    settings.PAYMENTS_TEST_GATEWAY = True  # as `make run` has it: giving works offline
     call_command("seed_demo", articles=30, stdout=open("/dev/null", "w"))  # noqa: SIM115
     first = counts()
     call_command("seed_demo", articles=30, stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -70,6 +75,16 @@ def test_seed_demo_builds_the_site_and_a_second_run_adds_nothing(client):
     assert appeal.comments.filter(parent__isnull=False).exists()
     page = client.get(appeal.url).content.decode()
     assert "3 comments" in page and "Day four of the hunger strike" not in page
+    assert first["DonatePage"] == 1 and first["PatronTier"] >= 2
+    donate = client.get("/donate/").content.decode()
+    for currency in ("GBP", "EUR", "USD"):
+        assert f'<option value="{currency}"' in donate
+    assert "raised of £5,000.00" in donate
+    appeal_html = client.get(appeal.url).content.decode()
+    assert "Special financial appeal" in appeal_html
+    assert f"/donate/?amount=25.00&amp;currency=GBP&amp;frequency=one_off&amp;page={appeal.pk}" in (
+        appeal_html
+    )
 
 
 def assert_kurmanov_protest_kit(appeal):

@@ -53,6 +53,12 @@ def test_production_refuses_debug():
     assert result.returncode != 0 and "DEBUG must not be on" in result.stderr
 
 
+def test_production_refuses_the_offline_test_gateway():
+    result = manage("check", **GOOD, PAYMENTS_TEST_GATEWAY="true")
+    assert result.returncode != 0
+    assert "PAYMENTS_TEST_GATEWAY must not be on in production" in result.stderr
+
+
 def test_deploy_check_is_clean_with_secrets_set():
     result = manage("check", "--deploy", **GOOD)
     assert result.returncode == 0, result.stderr

@@ -104,7 +104,7 @@ class HomePage(TreePage):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["news.SectionPage"]
+    subpage_types = ["news.SectionPage", "donations.DonatePage"]
 
     ARTICLES_PER_SECTION = 4
 

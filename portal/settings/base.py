@@ -30,6 +30,8 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+STRIPE_PRODUCT_ID = env.str("STRIPE_PRODUCT_ID", default="portal-donation")
+STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=10.0)
 PAYPAL_RECEIVER_EMAIL = env.str("PAYPAL_RECEIVER_EMAIL", default="")
 PAYPAL_TEST = env.bool("PAYPAL_TEST", default=False)
 PAYPAL_IPN_POSTBACK_URL = env.str("PAYPAL_IPN_POSTBACK_URL", default="")
@@ -39,6 +41,16 @@ AKISMET_API_KEY = env.str("AKISMET_API_KEY", default="")
 # How many reverse proxies in front of the app append to X-Forwarded-For; 0 trusts only the
 # connection's own address. Comment rate limits and abuse control need the reader's address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+DONATIONS_CHECKOUTS_PER_IP = env.int("DONATIONS_CHECKOUTS_PER_IP", default=10)
+DONATIONS_CHECKOUTS_PER_EMAIL = env.int("DONATIONS_CHECKOUTS_PER_EMAIL", default=5)
+DONATIONS_CHECKOUT_WINDOW = env.int("DONATIONS_CHECKOUT_WINDOW", default=60 * 60)
+DONATIONS_FAILURE_THRESHOLD = env.int("DONATIONS_FAILURE_THRESHOLD", default=20)
+DONATIONS_FAILURE_WINDOW = env.int("DONATIONS_FAILURE_WINDOW", default=15 * 60)
+DONATIONS_PAUSE_SECONDS = env.int("DONATIONS_PAUSE_SECONDS", default=30 * 60)
+DONATIONS_ALERT_EMAILS = env.list("DONATIONS_ALERT_EMAILS", default=[])
+DONATIONS_MANAGE_LINK_DAYS = env.int("DONATIONS_MANAGE_LINK_DAYS", default=30)
+DONATIONS_FEE_PERCENT = env.str("DONATIONS_FEE_PERCENT", default="2.9")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 
@@ -181,6 +193,24 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 TAGGIT_CASE_INSENSITIVE = True
 # The page editor of a long article with many blocks posts more fields than Django's default.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# Donations (see README, "Donations"). Providers are built by name, at call time, from here.
+
+PAYMENT_PROVIDERS = {
+    "stripe": "donations.providers.stripe.StripeProvider",
+    "test": "donations.providers.test_gateway.TestGateway",
+}
+STRIPE_PRODUCT_NAME = "Donation"
+# (connect, read) seconds: a slow Stripe must not hold a donor, or a worker, for long.
+STRIPE_TIMEOUTS = (min(3.0, STRIPE_TIMEOUT), STRIPE_TIMEOUT)
+# One retry, safe because every create call carries an idempotency key.
+STRIPE_MAX_NETWORK_RETRIES = 1
+# The fixed part of the provider's fee per payment, for "cover the fees" (with the percent).
+DONATIONS_FEE_FIXED = {"GBP": "0.20", "EUR": "0.25", "USD": "0.30", "JPY": "40"}
+DONATIONS_MANAGE_LINK_MAX_AGE = DONATIONS_MANAGE_LINK_DAYS * 24 * 60 * 60
+# How long an event naming a gift we do not have yet is answered 500 (so the provider sends
+# it again after the event it depends on) before it is accepted as not ours.
+DONATIONS_WEBHOOK_WAIT = 60 * 60
 
 # `seed_demo` makes an admin account with a published password: never in production.
 DEMO_CONTENT_ALLOWED = True

@@ -6,7 +6,7 @@ Refuses to start without its secrets rather than run with a guessable key or an 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, DATABASE_URL, DEBUG_FROM_ENV, SECRET_KEY
+from .base import ALLOWED_HOSTS, DATABASE_URL, DEBUG_FROM_ENV, PAYMENTS_TEST_GATEWAY, SECRET_KEY
 
 _missing = [
     name
@@ -28,6 +28,10 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("dj
     )
 if DEBUG_FROM_ENV:
     raise ImproperlyConfigured("DEBUG must not be on in production.")
+if PAYMENTS_TEST_GATEWAY:
+    raise ImproperlyConfigured(
+        "PAYMENTS_TEST_GATEWAY must not be on in production: it records gifts nobody paid."
+    )
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -5,6 +5,7 @@ from django.utils import timezone
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 
+from donations.models import DonatePage
 from news.factories import (
     AppealPageFactory,
     ArticlePageFactory,
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 def test_page_types_sit_where_editors_expect_them():
     assert HomePage.allowed_parent_page_models() == [Page]
-    assert HomePage.allowed_subpage_models() == [SectionPage]
+    assert set(HomePage.allowed_subpage_models()) == {SectionPage, DonatePage}
+    assert DonatePage.allowed_subpage_models() == []
     assert SectionPage.allowed_parent_page_models() == [HomePage]
     assert set(SectionPage.allowed_subpage_models()) == {ArticlePage, AppealPage}
     assert ArticlePage.allowed_parent_page_models() == [SectionPage]

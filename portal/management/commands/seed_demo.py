@@ -1,4 +1,4 @@
-"""Build the demo site: the Kurmanov appeal, sections, authors and generated articles.
+"""Build the demo site: the Kurmanov appeal, sections, authors, articles and the donate page.
 
 Deterministic (a fixed seed) and idempotent: every object is looked up by its slug or title
 before it is made, so a second run adds nothing and a half-finished run completes.
@@ -16,6 +16,8 @@ from django.utils.text import slugify
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
+from donations.factories import CampaignFactory, DonatePageFactory, PatronTierFactory
+from donations.models import Campaign, DonatePage, PatronTier
 from news.comments.sensitive import exposures
 from news.factories import (
     AppealPageFactory,
@@ -206,16 +208,47 @@ ARTICLE_COMMENTS = [
     ("Teresa", "Where can I read the union's statement?", "pending"),
 ]
 
+CAMPAIGN_NAME = "Defend independent reporting"
+CAMPAIGN_GOALS = {"GBP": "5000", "EUR": "5000", "USD": "6000"}
+PATRON_TIERS = [
+    ("Reader", "Keeps the site online and the archive open to all.", "5"),
+    ("Sustainer", "Pays for a day of court and picket reporting each month.", "10"),
+    ("Correspondent", "Funds a correspondent's travel to cover the trials.", "25"),
+]
+DONATE_INTRO = (
+    "<p>We take no advertising and no money from governments or parties. Our reporting on "
+    "jailed journalists and workers' struggles is paid for by readers. Give once, or become "
+    "a patron with a monthly gift.</p>"
+)
 
-def kurmanov_body():
+
+def appeal_box(campaign):
+    return (
+        "appeal_box",
+        {
+            "heading": "Special financial appeal",
+            "text": "Help us keep reporting the trials and the protests. Every gift counts.",
+            "campaign": campaign,
+            "currency": "GBP",
+            "one_off_amounts": "10, 25, 50",
+            "monthly_amounts": "5, 10",
+        },
+    )
+
+
+def kurmanov_body(campaign):
     """The report itself; who to write to is the appeal's protest kit, not body text."""
     body = [("paragraph", RichText(f"<p>{text}</p>")) for text in KURMANOV_PARAGRAPHS]
     body.append(("paragraph", RichText(f"<p>{KURMANOV_DEMAND}</p>")))
+    body.append(appeal_box(campaign))
     return body
 
 
 class Command(BaseCommand):
-    help = "Build the demo site (idempotent): sections, authors, the Kurmanov appeal, articles."
+    help = (
+        "Build the demo site (idempotent): sections, authors, the Kurmanov appeal, articles, "
+        "the donate page."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -241,8 +274,10 @@ class Command(BaseCommand):
         topics = [TopicFactory(name=name) for name in TOPICS]
         regions = [RegionFactory(name=name) for name in REGIONS]
         pictures = [self.picture(f"Demo illustration {n + 1}") for n in range(8)]
-        created = self.kurmanov_appeal(
-            sections["appeals"], authors[0], topics, regions, pictures[0]
+        campaign = self.campaign()
+        created = self.donate_page(home, campaign)
+        created += self.kurmanov_appeal(
+            sections["appeals"], authors[0], topics, regions, pictures[0], campaign
         )
         for n in range(articles):
             region = regions[n % len(regions)]
@@ -302,10 +337,37 @@ class Command(BaseCommand):
     def picture(self, title):
         return Picture.objects.filter(title=title).first() or PictureFactory(title=title)
 
-    def kurmanov_appeal(self, section, author, topics, regions, picture):
+    def campaign(self):
+        campaign = Campaign.objects.filter(name=CAMPAIGN_NAME).first()
+        if campaign is None:
+            campaign = CampaignFactory(
+                name=CAMPAIGN_NAME,
+                description="Court reporting, travel and legal observers for the trials.",
+                starts_at=datetime(2010, 4, 1, tzinfo=UTC),
+                goals=CAMPAIGN_GOALS,
+            )
+        for order, (name, supports, amount) in enumerate(PATRON_TIERS):
+            if not PatronTier.objects.filter(name=name).exists():
+                PatronTierFactory(
+                    name=name,
+                    supports=supports,
+                    sort_order=order,
+                    amounts={"GBP": amount, "EUR": amount, "USD": amount},
+                )
+        return campaign
+
+    def donate_page(self, home, campaign):
+        if DonatePage.objects.filter(slug="donate").exists():
+            return 0
+        DonatePageFactory(
+            parent=home, title="Donate", slug="donate", intro=DONATE_INTRO, campaign=campaign
+        )
+        return 1
+
+    def kurmanov_appeal(self, section, author, topics, regions, picture, campaign):
         existing = AppealPage.objects.filter(slug=KURMANOV_SLUG).first()
         if existing is not None:
-            self.kurmanov_protest_kit(existing)
+            self.kurmanov_protest_kit(existing, campaign)
             return 0
         by_name = {t.name: t for t in topics + regions}
         AppealPageFactory(
@@ -313,7 +375,7 @@ class Command(BaseCommand):
             title=KURMANOV_TITLE,
             slug=KURMANOV_SLUG,
             standfirst=KURMANOV_STANDFIRST,
-            body=kurmanov_body(),
+            body=kurmanov_body(campaign),
             targets=KURMANOV_TARGETS,
             **KURMANOV_PROTEST_KIT,
             status="urgent",
@@ -327,13 +389,13 @@ class Command(BaseCommand):
         )
         return 1
 
-    def kurmanov_protest_kit(self, appeal):
+    def kurmanov_protest_kit(self, appeal, campaign):
         """A demo site seeded before appeals had protest kits: its addresses were body text."""
         if appeal.targets.exists():
             return
         for field, value in KURMANOV_PROTEST_KIT.items():
             setattr(appeal, field, value)
-        appeal.body = kurmanov_body()
+        appeal.body = kurmanov_body(campaign)
         appeal.targets = [
             AppealTarget(sort_order=order, **target)
             for order, target in enumerate(KURMANOV_TARGETS)

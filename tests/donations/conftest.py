@@ -1,0 +1,63 @@
+import pytest
+
+from donations.factories import DonatePageFactory
+
+from .stripe_fake import WEBHOOK_SECRET, FakeStripe, post_event
+
+
+@pytest.fixture
+def donate_page(home):
+    return DonatePageFactory(parent=home)
+
+
+@pytest.fixture
+def test_gateway(settings):
+    settings.PAYMENTS_TEST_GATEWAY = True
+
+
+@pytest.fixture
+def fake_stripe():
+    fake = FakeStripe().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def stripe_on(settings, fake_stripe):
+    """Stripe configured, its API answered by the local fake, webhooks signed with a test secret."""
+    settings.STRIPE_SECRET_KEY = "sk_test_portal"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_portal"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = fake_stripe.url
+    settings.STRIPE_TIMEOUTS = (0.5, 0.5)
+    settings.STRIPE_MAX_NETWORK_RETRIES = 0
+    return fake_stripe
+
+
+@pytest.fixture
+def webhooks_on(settings):
+    """Only the webhook secret: for tests that post events without calling Stripe's API."""
+    settings.STRIPE_SECRET_KEY = "sk_test_portal"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens: no call may go out
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Wrap a request so its on-commit work (receipts, cache clearing) runs as a commit would."""
+
+    def run(call, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def webhook(client, committed):
+    """Post a signed Stripe webhook body, as Stripe would, and let its transaction commit."""
+
+    def send(body, secret=WEBHOOK_SECRET, header=None):
+        return committed(post_event, client, body, secret=secret, header=header)
+
+    return send
