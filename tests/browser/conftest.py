@@ -3,8 +3,6 @@
 Playwright's own browser download cannot work offline; `make test` installs Debian's chromium.
 """
 
-import os
-
 import pytest
 from playwright.sync_api import sync_playwright
 
@@ -21,18 +19,21 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread
-# with a running loop unless told that this is deliberate. The tests make no async ORM calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def pytest_collection_modifyitems(items):
     for item in items:
         item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def chromium():
+@pytest.fixture
+def chromium(monkeypatch):
+    """A browser for one test (under a second to start).
+
+    Playwright's sync API keeps an event loop running in this thread while it is open; Django
+    refuses ORM calls from such a thread unless told that this is deliberate. Opening the browser
+    per test keeps that permission to the browser tests instead of every later test in the worker.
+    """
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
