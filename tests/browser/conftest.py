@@ -4,7 +4,8 @@ Playwright's own browser download cannot work offline; `make test` installs Debi
 """
 
 import pytest
-from playwright.sync_api import sync_playwright
+from django.db import connections
+from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 # Flags that keep a headless Chromium from reaching for the network it does not have here.
@@ -19,10 +20,21 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+# Two cores shared with other suites: give pages and assertions more than Playwright's 5 s.
+TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
+
 
 def pytest_collection_modifyitems(items):
+    """Browser tests talk to a live server in another thread, so they need committed data.
+
+    Between such tests Django empties every table, taking the migrations' own rows with it
+    (Wagtail's root page and default locale); `serialized_rollback` puts them back before each.
+    """
     for item in items:
-        item.add_marker(pytest.mark.browser)
+        if item.path.parent.name == "browser":
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture
@@ -38,6 +50,9 @@ def chromium(monkeypatch):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # Inside Playwright's loop Django's connection handler sees another context, so the test
+        # got connections of its own: close them, or PostgreSQL keeps one open per test.
+        connections.close_all()
 
 
 @pytest.fixture
@@ -46,7 +61,7 @@ def browser_page(chromium, live_server):
     context = chromium.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     yield page
     context.close()
