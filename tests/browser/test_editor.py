@@ -1,9 +1,10 @@
 import re
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from news.factories import ArticlePageFactory, TopicFactory
@@ -108,3 +109,31 @@ def test_editor_writes_and_publishes_an_article_that_leads_its_section_and_the_f
     ]
     content = items[0].findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
     assert "We built this pit and we will keep it." in content
+
+
+def test_editor_schedules_an_article_to_go_live_later(browser_page, editor, section):
+    draft = ArticlePageFactory(
+        parent=section, title="Embargoed report", live=False, first_published_at=None
+    )
+    draft.save_revision()
+    go_live = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+    page = browser_page
+    page.goto("/admin/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.goto(f"/admin/pages/{draft.pk}/edit/")
+    page.get_by_role("button", name="Toggle status").click()
+    page.get_by_role("button", name="Set schedule").click()
+    dialog = page.get_by_role("dialog", name="Set publishing schedule")
+    dialog.get_by_role("textbox", name="Go live date/time").fill(go_live.strftime("%Y-%m-%d %H:%M"))
+    dialog.get_by_role("button", name="Save schedule").click()
+    page.get_by_role("button", name="More actions").click()
+    page.get_by_role("button", name="Schedule to publish").click()
+    expect(page.get_by_role("status")).to_contain_text("'Embargoed report' has been scheduled")
+
+    draft.refresh_from_db()
+    assert not draft.live and draft.go_live_at == go_live
+    assert draft.revisions.get(approved_go_live_at__isnull=False).approved_go_live_at == go_live
+    assert page.request.get(draft.url).status == 404
