@@ -64,7 +64,7 @@ def test_editor_writes_and_publishes_an_article_that_leads_its_section_and_the_f
     page.keyboard.type("Three hundred miners stayed underground overnight.")
     heading = add_block(page, "Heading")
     heading.get_by_role("textbox", name="Text*").fill("What they want")
-    heading.get_by_role("combobox", name="Level*").select_option(label="Sub-heading")
+    heading.get_by_role("combobox", name="Level*").select_option(label="Section heading")
     quote = add_block(page, "Quote")
     quote.get_by_role("textbox", name="Quote*").fill("We built this pit and we will keep it.")
     quote.get_by_role("textbox", name="Attribution").fill("A union steward")
@@ -93,7 +93,7 @@ def test_editor_writes_and_publishes_an_article_that_leads_its_section_and_the_f
     expect(
         article.get_by_text("Three hundred miners stayed underground overnight.")
     ).to_be_visible()
-    expect(article.get_by_role("heading", level=3)).to_have_text("What they want")
+    expect(article.get_by_role("heading", level=2)).to_have_text("What they want")
     expect(article.locator("blockquote")).to_have_text("We built this pit and we will keep it.")
     expect(article.locator(".article__body ol > li")).to_have_text(
         ["No closure", "No victimisation"]
