@@ -2,7 +2,7 @@
 
 Checked in the HTML the server sends, so without a browser: one main landmark and one h1,
 headings that never skip a level, a label for every form control, alt text and dimensions on
-every picture, unique ids and a working skip link. tests/browser/test_accessibility.py checks
+every picture, unique ids, a working skip link, and no JavaScript to depend on. tests/browser/test_accessibility.py checks
 what only a browser can see (contrast as rendered, narrow screens, print, focus).
 """
 
@@ -93,6 +93,8 @@ def assert_accessible_structure(html, url):
         assert attrs.get("width") and attrs.get("height"), f"{url}: picture without size"
     duplicates = {i for i in page.ids if page.ids.count(i) > 1}
     assert not duplicates, f"{url}: duplicate ids {duplicates}"
+    scripts = [attrs.get("type") for attrs, _ in page.all("script")]
+    assert set(scripts) <= {"application/ld+json"}, f"{url}: pages work without JavaScript"
     navs = [attrs.get("aria-label") for attrs, _ in page.all("nav")]
     assert all(navs) and len(set(navs)) == len(navs), f"{url}: navs need distinct labels {navs}"
     return page
