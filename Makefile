@@ -6,6 +6,7 @@ BIN := .venv/bin
 .PHONY: run test lint format bench clean browser
 
 run: .venv/.installed-run
+	@mkdir -p var  # the SQLite database and uploads live here; a fresh clone has no var/
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Site:  http://127.0.0.1:$(PORT)/"

@@ -3,6 +3,7 @@
 Each block has its own template in `templates/blocks/`; link logic lives in StructValue classes.
 """
 
+from django.core.exceptions import ValidationError
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
@@ -69,9 +70,7 @@ class CallToActionBlock(blocks.StructBlock):
         value = super().clean(value)
         if not value.get("page") and not value.get("link_url"):
             raise blocks.StructBlockValidationError(
-                block_errors={
-                    "page": blocks.BlockValidationError("Choose a page or give a web address.")
-                }
+                block_errors={"page": ValidationError("Choose a page or give a web address.")}
             )
         return value
 
@@ -116,6 +115,30 @@ class ArticleBodyBlock(blocks.StreamBlock):
     call_to_action = CallToActionBlock()
     contact_details = ContactDetailsBlock()
     appeal_box = AppealBoxBlock()
+
+    def clean(self, value):
+        """Screen-reader users move through an article by heading level, so a sub-heading (h3)
+        needs a section heading (h2) above it: the page's outline must not skip a level."""
+        value = super().clean(value)
+        errors = {}
+        section_started = False
+        for index, child in enumerate(value):
+            if child.block_type != "heading":
+                continue
+            if child.value["level"] == "h2":
+                section_started = True
+            elif not section_started:
+                errors[index] = blocks.StructBlockValidationError(
+                    block_errors={
+                        "level": ValidationError(
+                            "A sub-heading needs a section heading above it: "
+                            "make this one a section heading."
+                        )
+                    }
+                )
+        if errors:
+            raise blocks.StreamBlockValidationError(block_errors=errors)
+        return value
 
 
 class AppealUpdateBlock(blocks.StructBlock):

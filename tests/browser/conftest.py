@@ -3,12 +3,9 @@
 Playwright's own browser download cannot work offline; `make test` installs Debian's chromium.
 """
 
-import os
-from pathlib import Path
-
 import pytest
-from django.db import connection
-from playwright.sync_api import sync_playwright
+from django.db import connections
+from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 # Flags that keep a headless Chromium from reaching for the network it does not have here.
@@ -23,31 +20,39 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread
-# with a running loop unless told that this is deliberate. The tests make no async ORM calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-HERE = Path(__file__).resolve().parent
+# Two cores shared with other suites: give pages and assertions more than Playwright's 5 s.
+TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(items):
-    # This hook sees every test in the run, not only those in this folder.
+    """Browser tests talk to a live server in another thread, so they need committed data.
+
+    Between such tests Django empties every table, taking the migrations' own rows with it
+    (Wagtail's root page and default locale); `serialized_rollback` puts them back before each.
+    """
     for item in items:
-        if not item.path.is_relative_to(HERE):
-            continue
-        item.add_marker(pytest.mark.browser)
-        item.add_marker(
-            pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
-        )
+        if item.path.parent.name == "browser":
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
-@pytest.fixture(scope="session")
-def chromium():
+@pytest.fixture
+def chromium(monkeypatch):
+    """A browser for one test (under a second to start).
+
+    Playwright's sync API keeps an event loop running in this thread while it is open; Django
+    refuses ORM calls from such a thread unless told that this is deliberate. Opening the browser
+    per test keeps that permission to the browser tests instead of every later test in the worker.
+    """
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # Inside Playwright's loop Django's connection handler sees another context, so the test
+        # got connections of its own: close them, or PostgreSQL keeps one open per test.
+        connections.close_all()
 
 
 @pytest.fixture
@@ -56,25 +61,7 @@ def browser_page(chromium, live_server):
     context = chromium.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     yield page
     context.close()
-
-
-@pytest.fixture(scope="session")
-def migrated_data(django_db_setup, django_db_blocker):
-    """The rows migrations made (the root page, the groups), saved before any journey runs."""
-    with django_db_blocker.unblock():
-        return connection.creation.serialize_db_to_string()
-
-
-@pytest.fixture(autouse=True)
-def restores_migrated_data(migrated_data):
-    """Let Django's serialized rollback bring migrations' rows back for the next journey.
-
-    Django empties every table after a journey, which runs outside a transaction. Its own copy
-    of the rows hangs on the connection made before Playwright's event loop started; inside
-    that loop Django hands out another connection, which needs the copy too.
-    """
-    connection._test_serialized_contents = migrated_data

@@ -191,3 +191,16 @@ def test_404_page_is_in_the_site_design(client, home):
     assert response.status_code == 404
     assert "We can’t find that page" in response.content.decode()
     assert 'class="site-header"' in response.content.decode()
+
+
+def test_a_server_error_shows_the_sites_500_page_without_the_error(client, home, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database password is hunter2")
+
+    monkeypatch.setattr(HomePage, "get_context", broken)
+    client.raise_request_exception = False
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in html and "portal.css" in html
+    assert "hunter2" not in html and "RuntimeError" not in html

@@ -91,3 +91,19 @@ def test_postgres_full_text_search_matches_word_forms(client, corpus):
     assert connection.vendor == "postgresql"
     html = client.get("/search/", {"q": "docker"}).content.decode()
     assert "Dockers refuse arms shipments" in html
+
+
+def test_on_sqlite_the_newest_matches_come_first(client, section, is_postgres):
+    if is_postgres:
+        pytest.skip("PostgreSQL ranks matches by relevance")
+    from datetime import UTC, datetime
+
+    for year in (2011, 2019, 2015):
+        ArticlePageFactory(
+            parent=section,
+            title=f"Strike report {year}",
+            first_published_at=datetime(year, 1, 1, tzinfo=UTC),
+        )
+    html = client.get("/search/", {"q": "strike"}).content.decode()
+    assert html.index("Strike report 2019") < html.index("Strike report 2015")
+    assert html.index("Strike report 2015") < html.index("Strike report 2011")
