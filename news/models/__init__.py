@@ -7,8 +7,10 @@ from .pages import (
     HomePage,
     RelatedArticle,
     SectionPage,
+    StandardPage,
 )
 from .taxonomy import ArticleTag, Author, Region, Topic
+from .wordpress import WordPressImportRecord
 
 __all__ = [
     "AppealPage",
@@ -23,5 +25,7 @@ __all__ = [
     "RelatedArticle",
     "Rendition",
     "SectionPage",
+    "StandardPage",
     "Topic",
+    "WordPressImportRecord",
 ]

@@ -13,14 +13,15 @@ from news.factories import (
     TopicFactory,
     figure,
 )
-from news.models import AppealPage, ArticlePage, HomePage, SectionPage
+from news.models import AppealPage, ArticlePage, HomePage, SectionPage, StandardPage
 
 pytestmark = pytest.mark.django_db
 
 
 def test_page_types_sit_where_editors_expect_them():
     assert HomePage.allowed_parent_page_models() == [Page]
-    assert HomePage.allowed_subpage_models() == [SectionPage]
+    assert HomePage.allowed_subpage_models() == [SectionPage, StandardPage]
+    assert StandardPage.allowed_parent_page_models() == [HomePage, StandardPage]
     assert SectionPage.allowed_parent_page_models() == [HomePage]
     assert set(SectionPage.allowed_subpage_models()) == {ArticlePage, AppealPage}
     assert ArticlePage.allowed_parent_page_models() == [SectionPage]
