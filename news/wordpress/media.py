@@ -208,7 +208,7 @@ class MediaLibrary:
                 wp_parent=post.parent,
             )
             report.count("attachment", outcome)
-        self.run.redirects.point(self.run.redirects.post_paths(post), url=self.absolute(item.url))
+        self.run.redirects.point(self.run.redirects.post_paths(post), url=self.public_url(item))
 
     def save_item(self, item, kind, data, path):
         _, Document = media_models()
@@ -230,7 +230,9 @@ class MediaLibrary:
         return item
 
     @staticmethod
-    def absolute(url):
+    def public_url(item):
+        """Where readers fetch the file: pictures from storage, documents through Wagtail."""
+        url = item.file.url if isinstance(item, Picture) else item.url
         return url if "://" in url else settings.BASE_URL + url
 
     def record_for(self, wp_id, url):

@@ -298,7 +298,8 @@ def entries(path, header):
         raise ExportError(f"Cannot read {path}: {error.strerror or error}.") from None
     except ParseError as error:
         line, column = error.position
-        reason = str(error).split(":")[0]
+        # expat says "not well-formed (invalid token)"; the message already says the first part.
+        reason = str(error).split(":")[0].removeprefix("not well-formed ").strip("()")
         raise ExportError(
             f"{path.name} is not well-formed XML ({reason}) at line {line}, column {column}. "
             "It may be truncated or damaged: export it again from WordPress."

@@ -1,10 +1,12 @@
 """`manage.py import_wordpress`: what the export holds is what the site holds afterwards."""
 
+import io
 import json
 import re
 from datetime import UTC, datetime
 
 import pytest
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
@@ -418,3 +420,10 @@ def test_imported_posts_render_in_listings_and_feeds(home, client, tmp_path):
     assert "Strike at the docks" in client.get("/feed/").content.decode()
     assert "Strike at the docks" in client.get("/2020/05/").content.decode()
     assert client.get("/?p=1").status_code == 301
+
+
+def test_progress_bar_on_request(home, tmp_path):
+    errors = io.StringIO()
+    path = write(tmp_path, export(item(1), item(2)))
+    call_command("import_wordpress", str(path), progress=True, stdout=io.StringIO(), stderr=errors)
+    assert "[" + "#" * 30 + "] 100%  3/3 entries" in errors.getvalue()
