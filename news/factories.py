@@ -21,6 +21,8 @@ from news.models import (
     ArticlePage,
     ArticlePageAuthor,
     Author,
+    Comment,
+    CommentStatus,
     HomePage,
     Picture,
     Region,
@@ -188,3 +190,19 @@ class AppealPageFactory(ArticlePageFactory):
         model = AppealPage
 
     status = "urgent"
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """An approved reader's comment; pass `page=` (and `parent=` for a reply)."""
+
+    class Meta:
+        model = Comment
+
+    name = factory.Faker("name")
+    email = factory.LazyAttributeSequence(
+        lambda o, n: f"{slugify(o.name) or 'reader'}.{n}@example.org"
+    )
+    body = factory.Faker("paragraph", nb_sentences=3)
+    status = CommentStatus.APPROVED
+    ip_address = "192.0.2.10"
+    user_agent = "Mozilla/5.0 (X11; Linux x86_64)"

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from news import views
+from news.comments import views as comment_views
 
 app_name = "news"
 
@@ -19,6 +20,7 @@ urlpatterns = [
     re_path(r"^(?P<year>[0-9]{4})/$", views.archive, name="archive_year"),
     re_path(r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$", views.archive, name="archive_month"),
     path("authors/", views.authors, name="authors"),
+    path("comments/post/", comment_views.post_comment, name="comment_post"),
 ]
 for prefix, kind in TAXONOMY_ROUTES:
     urlpatterns += [

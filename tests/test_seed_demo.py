@@ -3,7 +3,16 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import Page, Site
 
-from news.models import AppealPage, ArticlePage, Author, Picture, Region, SectionPage, Topic
+from news.models import (
+    AppealPage,
+    ArticlePage,
+    Author,
+    Comment,
+    Picture,
+    Region,
+    SectionPage,
+    Topic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -11,7 +20,17 @@ pytestmark = pytest.mark.django_db
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Page, ArticlePage, AppealPage, SectionPage, Author, Topic, Region, Picture)
+        for model in (
+            Page,
+            ArticlePage,
+            AppealPage,
+            SectionPage,
+            Author,
+            Topic,
+            Region,
+            Picture,
+            Comment,
+        )
     }
 
 
@@ -49,6 +68,12 @@ def test_seed_demo_builds_the_site_and_a_second_run_adds_nothing(client):
     assert get_user_model().objects.get(username="admin").is_superuser
     home = client.get("/").content.decode()
     assert "Urgent appeal" in home and "Kazakhstan: Ainur Kurmanov" in home
+
+    statuses = set(appeal.comments.values_list("status", flat=True))
+    assert statuses == {"approved", "pending"} and first["Comment"] >= 8
+    assert appeal.comments.filter(parent__isnull=False).exists()
+    page = client.get(appeal.url).content.decode()
+    assert "3 comments" in page and "Day four of the hunger strike" not in page
 
 
 def test_seed_demo_is_deterministic():

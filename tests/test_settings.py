@@ -16,7 +16,9 @@ GOOD = {
 
 
 def manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in GOOD and k != "DEBUG"}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production check.
+    leave_out = {*GOOD, "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in leave_out}
     environment.update(env, DJANGO_SETTINGS_MODULE="portal.settings.production")
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -1,3 +1,6 @@
+from .blocklist import BlockedTerm, BlockKind
+from .comment_settings import CommentSettings, NotifyMode
+from .comments import Comment, CommentStatus
 from .images import Picture, Rendition
 from .pages import (
     AppealPage,
@@ -19,7 +22,13 @@ __all__ = [
     "ArticlePageAuthor",
     "ArticleTag",
     "Author",
+    "BlockKind",
+    "BlockedTerm",
+    "Comment",
+    "CommentSettings",
+    "CommentStatus",
     "HomePage",
+    "NotifyMode",
     "Picture",
     "Region",
     "RelatedArticle",

@@ -1,10 +1,13 @@
 """The page types an editor builds the site from."""
 
+from datetime import timedelta
+
 from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, Window
-from django.db.models.functions import Length, RowNumber, Substr
+from django.db.models.functions import Coalesce, Length, RowNumber, Substr
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -17,10 +20,12 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from news.blocks import AppealUpdatesBlock, ArticleBodyBlock
+from news.comments import thread
 from news.pagination import paginate
 from portal import pagetree
 from portal.pagetree import TreePage
 
+from .comments import Comment, CommentStatus
 from .images import (
     BODY_RENDITIONS,
     CARD_RENDITIONS,
@@ -45,9 +50,19 @@ class ArticlePageQuerySet(PageQuerySet):
 
     def for_listing(self):
         """Everything an article card shows, in a fixed number of queries for any page size."""
+        approved_comments = (
+            Comment.objects.filter(page=OuterRef("pk"), status=CommentStatus.APPROVED)
+            .order_by()
+            .values("page")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         return (
             self.visible()
-            .annotate(appeal_status=F("appealpage__status"))
+            .annotate(
+                appeal_status=F("appealpage__status"),
+                comment_count=Coalesce(Subquery(approved_comments), 0),
+            )
             .prefetch_related(
                 Prefetch(
                     "lead_image", queryset=Picture.objects.prefetch_renditions(*CARD_RENDITIONS)
@@ -194,6 +209,16 @@ class ArticlePage(TreePage):
     regions = ParentalManyToManyField("news.Region", blank=True, related_name="articles")
     tags = ClusterTaggableManager(through="news.ArticleTag", blank=True)
     body = StreamField(ArticleBodyBlock())
+    comments_open = models.BooleanField(
+        default=True,
+        help_text="Readers may comment, until the site's comment settings close it by age.",
+    )
+    comments_sensitive = models.BooleanField(
+        "sensitive mode",
+        default=False,
+        help_text="Hold every comment that carries a phone number, an email address or a street "
+        "address for a moderator, whoever sent it. On by default for appeals.",
+    )
 
     objects = ArticlePageManager()
 
@@ -221,6 +246,9 @@ class ArticlePage(TreePage):
             heading="First published",
             help_text="Leave empty to use the moment it is first published. "
             "Drives the archives and feeds; imported articles keep their original date.",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("comments_open"), FieldPanel("comments_sensitive")], heading="Comments"
         ),
     ] + TreePage.settings_panels
 
@@ -354,8 +382,28 @@ class ArticlePage(TreePage):
             shown, Prefetch("renditions", queryset=Rendition.objects.filter(filter_spec__in=specs))
         )
 
-    def get_context(self, request, *args, **kwargs):
+    def accepts_comments(self, settings, now=None):
+        """Open to comments: switched on here, and not closed by age (the site's setting)."""
+        if not self.comments_open:
+            return False
+        days = settings.close_after_days
+        if days and self.first_published_at:
+            now = now or timezone.now()
+            return now < self.first_published_at + timedelta(days=days)
+        return True
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if thread.shows_own_comments(request):
+            # It shows this reader's own pending comments: no shared cache may keep it.
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def get_context(self, request, *args, comment_form=None, comment_message="", **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["comments"] = thread.CommentThread(
+            self, request, form=comment_form, message=comment_message
+        )
         live = not getattr(request, "is_preview", False)
         if live:
             models.prefetch_related_objects(
@@ -447,6 +495,13 @@ class AppealPage(ArticlePage):
 
     parent_page_types = ["news.SectionPage"]
     subpage_types = []
+
+    def __init__(self, *args, **kwargs):
+        # A new appeal starts in sensitive mode: its readers may name people at risk. Rows
+        # loaded from the database come positionally and keep what they hold.
+        if not args:
+            kwargs.setdefault("comments_sensitive", True)
+        super().__init__(*args, **kwargs)
 
     @property
     def is_urgent(self):

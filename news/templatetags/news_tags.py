@@ -1,8 +1,15 @@
 from django import template
 
+from news.comments.text import comment_html as render_comment_text
 from news.models import AppealPage, SectionPage
 
 register = template.Library()
+
+
+@register.filter
+def comment_html(text):
+    """A reader's plain-text comment as paragraphs, line breaks and nofollow links."""
+    return render_comment_text(text)
 
 
 @register.inclusion_tag("components/urgent_banner.html")

@@ -36,6 +36,9 @@ PAYPAL_IPN_POSTBACK_URL = env.str("PAYPAL_IPN_POSTBACK_URL", default="")
 # None means "decide from the environment": on in dev without provider keys, off otherwise.
 PAYMENTS_TEST_GATEWAY = env.bool("PAYMENTS_TEST_GATEWAY", default=None)
 AKISMET_API_KEY = env.str("AKISMET_API_KEY", default="")
+# How many reverse proxies in front of the app append to X-Forwarded-For; 0 trusts only the
+# connection's own address. Comment rate limits and abuse control need the reader's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 

@@ -4,6 +4,7 @@ Playwright's own browser download cannot work offline; `make test` installs Debi
 """
 
 import os
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -26,9 +27,20 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+HERE = Path(__file__).resolve().parent
+
+
 def pytest_collection_modifyitems(items):
+    # This hook sees every test in the run, not only those in this folder.
     for item in items:
+        if not item.path.is_relative_to(HERE):
+            continue
         item.add_marker(pytest.mark.browser)
+        # A journey's database is emptied after it, migrations' rows too (the root page, the
+        # groups): serialized rollback puts them back for the next journey, whatever the order.
+        item.add_marker(
+            pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
+        )
 
 
 @pytest.fixture(scope="session")

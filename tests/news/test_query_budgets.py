@@ -12,6 +12,7 @@ from news.factories import (
     AppealPageFactory,
     ArticlePageFactory,
     AuthorFactory,
+    CommentFactory,
     PictureFactory,
     RegionFactory,
     SectionPageFactory,
@@ -32,7 +33,8 @@ def queries(client, url):
 
 
 def rich_article(parent, n, **extra):
-    """An article with n authors, topics, regions, tags, body pictures and related articles."""
+    """An article with n authors, topics, regions, tags, body pictures, related articles, and
+    n readers' comments with a reply each."""
     topics = [TopicFactory() for _ in range(n)]
     article = ArticlePageFactory(
         parent=parent,
@@ -47,6 +49,7 @@ def rich_article(parent, n, **extra):
     )
     for _ in range(n):
         ArticlePageFactory(parent=parent, topics=topics[:1], lead_image=PictureFactory())
+        CommentFactory(page=article, parent=CommentFactory(page=article))
     return article
 
 
@@ -89,7 +92,7 @@ def test_listings_cost_the_same_for_five_or_twenty_items(client, home, url):
     def add(count):
         for _ in range(count):
             n = ArticlePage.objects.count()
-            ArticlePageFactory(
+            story = ArticlePageFactory(
                 parent=section,
                 title=f"Story {n}",
                 first_published_at=start + timedelta(hours=n),
@@ -98,6 +101,7 @@ def test_listings_cost_the_same_for_five_or_twenty_items(client, home, url):
                 tags=["a", "b"],
                 lead_image=PictureFactory(),
             )
+            CommentFactory.create_batch(2, page=story)  # cards show the count
 
     url = url.format(topic=topic.slug)
     add(5)

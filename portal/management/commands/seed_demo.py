@@ -5,7 +5,7 @@ before it is made, so a second run adds nothing and a half-finished run complete
 """
 
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import factory.random
 from django.conf import settings
@@ -16,10 +16,12 @@ from django.utils.text import slugify
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
+from news.comments.sensitive import exposures
 from news.factories import (
     AppealPageFactory,
     ArticlePageFactory,
     AuthorFactory,
+    CommentFactory,
     HomePageFactory,
     PictureFactory,
     RegionFactory,
@@ -140,6 +142,45 @@ KURMANOV_TARGETS = [
 ]
 KURMANOV_COPIES = ["denver76-76@mail.ru", "admin@socialismkz.info"]
 
+# Readers' comments: (name, body, status, replies to the comment at this index or None).
+# The appeal's last two wait for a moderator, one of them flagged by sensitive mode.
+KURMANOV_COMMENTS = [
+    (
+        "Oleg from Karaganda",
+        "I sent my protest to the Akimat this morning. Fifteen days for holding a dictaphone!",
+        "approved",
+        None,
+    ),
+    (
+        "Jane Whitfield",
+        "Our branch of the NUJ has written to the embassy in London.\n\n"
+        "Solidarity to Ainur and his family.",
+        "approved",
+        None,
+    ),
+    (
+        "Oleg from Karaganda",
+        "Thank you, Jane. Please post a copy of the letter if you can: https://example.org/letters",
+        "approved",
+        1,
+    ),
+    ("Marat", "Is there news of his health? Day four of the hunger strike.", "pending", None),
+    (
+        "A neighbour",
+        "His family can be reached on +7 701 555 01 23, they need help.",
+        "pending",
+        None,
+    ),
+]
+ARTICLE_COMMENTS = [
+    (
+        "Sam Okoro",
+        "The same happened at our depot last year. Recognition is everything.",
+        "approved",
+    ),
+    ("Teresa", "Where can I read the union's statement?", "pending"),
+]
+
 
 def contact_block(target):
     fields = ("name", "role", "email", "phone", "fax", "address", "website", "note")
@@ -217,6 +258,7 @@ class Command(BaseCommand):
                 tags=rng.sample(["strikes", "solidarity", "courts", "police", "oil", "youth"], 2),
                 lead_image=rng.choice(pictures),
             )
+        self.comments()
         self.admin_account()
         return created
 
@@ -279,6 +321,41 @@ class Command(BaseCommand):
             return 0
         ArticlePageFactory(parent=section, title=title, slug=slug, body=paragraphs(5), **fields)
         return 1
+
+    def comments(self):
+        """A few readers' comments, approved and waiting, on the appeal and a few articles.
+
+        A page that already has comments is left alone, so a second run adds nothing.
+        """
+        appeal = ArticlePage.objects.filter(slug=KURMANOV_SLUG).first()
+        if appeal is not None and not appeal.comments.exists():
+            made = []
+            for n, (name, body, status, reply_to) in enumerate(KURMANOV_COMMENTS):
+                made.append(
+                    CommentFactory(
+                        page=appeal,
+                        parent=made[reply_to] if reply_to is not None else None,
+                        name=name,
+                        email=f"{slugify(name)}@example.org",
+                        body=body,
+                        status=status,
+                        flags=[f"sensitive: {kind}" for kind in exposures(body)],
+                        created_at=appeal.first_published_at + timedelta(hours=3 + 5 * n),
+                    )
+                )
+        articles = ArticlePage.objects.exclude(slug=KURMANOV_SLUG).order_by("slug")[:3]
+        for article in articles:
+            if article.comments.exists():
+                continue
+            for n, (name, body, status) in enumerate(ARTICLE_COMMENTS):
+                CommentFactory(
+                    page=article,
+                    name=name,
+                    email=f"{slugify(name)}@example.org",
+                    body=body,
+                    status=status,
+                    created_at=article.first_published_at + timedelta(hours=4 + 3 * n),
+                )
 
     def admin_account(self):
         User = get_user_model()

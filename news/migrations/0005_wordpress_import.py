@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("news", "0002_initial"),
+        ("news", "0004_comment_moderators"),
         ("wagtailcore", "0098_apitoken"),
     ]
 
