@@ -237,6 +237,32 @@ def html_to_text(markup):
     return clean_text(collapse(soup.get_text(" ")))
 
 
+_PARAGRAPH_ENDS = frozenset("p div blockquote li ul ol pre h1 h2 h3 h4 h5 h6 table tr".split())
+
+
+def comment_text(markup):
+    """A comment's HTML as the plain text comments are kept in: paragraphs and line breaks
+    stay, a link keeps its address beside its words (the comment shows addresses as links)."""
+    if "<" not in markup and "&" not in markup:
+        text = markup
+    else:
+        soup = BeautifulSoup(markup, "html.parser")
+        for dropped in soup.find_all(DROPPED):
+            dropped.decompose()
+        for br in soup.find_all("br"):
+            br.replace_with("\n")
+        for link in soup.find_all("a"):
+            href = safe_href(link.get("href"))
+            words = link.get_text()
+            if href and href.startswith(("http://", "https://")) and href != words.strip():
+                link.replace_with(f"{words} ({href})")
+        for block in soup.find_all(_PARAGRAPH_ENDS):
+            block.append("\n\n")
+        text = soup.get_text()
+    lines = [" ".join(line.split()) for line in clean_text(text).replace("\r", "").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
 def first_sentences(text, limit=300):
     """The opening sentence or two of a text, at most `limit` characters, for a standfirst."""
     text = collapse(text)
