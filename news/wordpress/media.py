@@ -245,7 +245,7 @@ class MediaLibrary:
         found = None
         if wp_id:
             found = records.filter(wp_id=wp_id).values_list("content_type", "object_id").first()
-        path = upload_path(url) if url and self.is_ours(url) else ""
+        path = upload_path(url) if url and self.may_hold_uploads(url) else ""
         if found is None and path:
             variants = path_variants(path)
             rows = {
@@ -258,13 +258,17 @@ class MediaLibrary:
         self.found[key] = found
         return found
 
+    def host(self, url):
+        return urlsplit(url if not url.startswith("//") else "https:" + url).netloc.lower()
+
     def is_ours(self, url):
-        host = urlsplit(url if not url.startswith("//") else "https:" + url).netloc.lower()
-        return (
-            not host
-            or host in self.run.hosts
-            or host.endswith((".files.wordpress.com", ".wordpress.com", ".wp.com"))
-        )
+        """An address on the old site itself (or a relative one)."""
+        host = self.host(url)
+        return not host or host in self.run.hosts
+
+    def may_hold_uploads(self, url):
+        """The old site, or the hosts WordPress.com and Jetpack serve a site's uploads from."""
+        return self.is_ours(url) or self.host(url).endswith((".wordpress.com", ".wp.com"))
 
     def picture(self, wp_id, url):
         found = self.record_for(wp_id, url)
@@ -287,21 +291,17 @@ class MediaLibrary:
 
     def link(self, href):
         """Where a link in content should now point: an imported file, this site, or as it was."""
-        if not self.is_ours(href):
-            return ("url", href)
-        parts = urlsplit(href)
-        if upload_path(href):
+        if self.may_hold_uploads(href) and upload_path(href):
             found = self.record_for(None, href)
             if found:
                 content_type, object_id = found
-                model = ContentType.objects.get_for_id(content_type).model_class()
-                if model is Picture:
-                    item = Picture.objects.filter(pk=object_id).first()
-                    if item:
-                        return ("url", item.file.url)
-                else:
+                if content_type != self.content_type(Picture).pk:
                     return ("document", object_id)
-        if parts.netloc:
+                picture = Picture.objects.filter(pk=object_id).first()
+                if picture is not None:
+                    return ("url", picture.file.url)
+        parts = urlsplit(href)
+        if parts.netloc and self.is_ours(href):
             # The same site under its new software: keep the path, and let redirects do the rest.
             relative = parts.path or "/"
             relative += f"?{parts.query}" if parts.query else ""

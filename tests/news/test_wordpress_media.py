@@ -188,3 +188,16 @@ def test_upload_paths_from_every_kind_of_address():
         "2019/05/x.jpg",
         "2019/05/x-scaled.jpg",
     ]
+
+
+def test_links_to_the_old_site_become_relative_and_others_stay(home, tmp_path):
+    content = (
+        '<a href="https://other.wordpress.com/2020/01/x/">another blog</a> '
+        f'<a href="{SITE}/about/?ref=1#team">ours</a> '
+        '<a href="https://www.old.example.org/contact/">with www</a>'
+    )
+    run_import(write(tmp_path, export(item(1, content=content))))
+    assert ArticlePage.objects.get().body[0].value.source == (
+        '<p><a href="https://other.wordpress.com/2020/01/x/">another blog</a> '
+        '<a href="/about/?ref=1#team">ours</a> <a href="/contact/">with www</a></p>'
+    )
