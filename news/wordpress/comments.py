@@ -72,12 +72,19 @@ class Comments:
         wanted = [
             comment
             for comment in post.comments
-            if self.run.options.with_pingbacks or comment.type not in PINGS
+            if comment.id.isdigit()
+            and (self.run.options.with_pingbacks or comment.type not in PINGS)
         ]
-        pings = len(post.comments) - len(wanted)
-        if pings:
+        pings = sum(comment.type in PINGS for comment in post.comments if comment.id.isdigit())
+        if pings and not self.run.options.with_pingbacks:
             report.count("comment", "skipped", pings)
             self.skipped["pings"] += pings
+        unnumbered = sum(not comment.id.isdigit() for comment in post.comments)
+        if unnumbered:
+            report.count("comment", "failed", unnumbered)
+            report.note(
+                "comment", "", html_to_text(post.title), f"{unnumbered} comments without an id"
+            )
         if not wanted:
             return
         if not isinstance(page, ArticlePage):

@@ -279,6 +279,10 @@ class WordPressImport:
 
     def guarded(self, kind, wp_id, title, handler, entry):
         """Run one entry's import atomically; a failure is reported, not fatal."""
+        if isinstance(entry, Post) and not entry.id.isdigit():
+            self.report.count(kind, "failed")
+            self.report.note(kind, entry.id, title, "no WordPress id: cannot be imported")
+            return
         checkpoint = self.report.checkpoint()
         try:
             with transaction.atomic():

@@ -99,7 +99,6 @@ class Post:
     slug: str = ""
     status: str = "publish"
     parent: str = "0"
-    menu_order: int = 0
     date: datetime | None = None
     modified: datetime | None = None
     creator: str = ""
@@ -237,7 +236,6 @@ def read_post(elem):
     post.slug = values.get("wp:post_name", "")
     post.status = values.get("wp:status", "publish") or "publish"
     post.parent = values.get("wp:post_parent", "0") or "0"
-    post.menu_order = int(values.get("wp:menu_order", "0") or 0)
     post.date = parse_date(values.get("wp:post_date_gmt")) or parse_date(values.get("wp:post_date"))
     post.modified = parse_date(values.get("wp:post_modified_gmt"))
     post.creator = values.get("dc:creator", "")

@@ -8,6 +8,7 @@ from taggit.models import Tag
 from news.models import Author, Topic
 
 from .content import html_to_text
+from .parse import Author as WordPressAuthor
 from .records import Kind, RecentIds, digest
 
 
@@ -85,8 +86,6 @@ class Taxonomy:
         if record is not None and self.run.records.target(record) is not None:
             self.authors[login] = record.object_id
             return record.object_id
-        from .parse import Author as WordPressAuthor
-
         return self.import_author(WordPressAuthor(login=login))
 
     # Terms

@@ -427,3 +427,14 @@ def test_progress_bar_on_request(home, tmp_path):
     path = write(tmp_path, export(item(1), item(2)))
     call_command("import_wordpress", str(path), progress=True, stdout=io.StringIO(), stderr=errors)
     assert "[" + "#" * 30 + "] 100%  3/3 entries" in errors.getvalue()
+
+
+def test_entries_without_an_id_fail_alone(home, tmp_path):
+    good = item(1, title="Kept")
+    nameless = item(2, title="No id").replace(
+        "<wp:post_id>2</wp:post_id>", "<wp:post_id></wp:post_id>"
+    )
+    path = write(tmp_path, export(good, nameless))
+    with pytest.raises(CommandError, match="1 entries failed"):
+        run_import(path)
+    assert list(ArticlePage.objects.values_list("title", flat=True)) == ["Kept"]
