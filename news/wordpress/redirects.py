@@ -1,8 +1,9 @@
 """Old WordPress addresses -> their new pages, through Wagtail's redirects.
 
 Each post keeps its permalink, its `?p=ID` (and a page's `?page_id=ID`) and its guid when that
-is an address on the old site; categories and tags keep `/category/<slug>/` and `/tag/<slug>/`;
-attachments keep their upload address. Links from elsewhere and search rankings survive the move.
+is an address on the old site; categories, tags and authors keep their archives
+(`/category/<slug>/`, `/tag/<slug>/`, `/author/<login>/`); attachments keep their upload
+address. Links from elsewhere and search rankings survive the move.
 """
 
 from urllib.parse import quote, urlsplit
@@ -38,8 +39,14 @@ class Redirects:
             paths += [f"{self.base}/?attachment_id={post.id}", self.path_of(post.attachment_url)]
         return paths
 
-    def term_paths(self, taxonomy, slug):
-        return [f"{self.base}/{taxonomy}/{quote(slug)}/"]
+    def term_paths(self, taxonomy, slugs):
+        """A category's or tag's archive; a subcategory's both flat and under its parents."""
+        if not slugs[-1]:
+            return []
+        paths = [f"{self.base}/{taxonomy}/{quote(slugs[-1])}/"]
+        if len(slugs) > 1:
+            paths.append(f"{self.base}/{taxonomy}/{'/'.join(quote(slug) for slug in slugs)}/")
+        return paths
 
     def point(self, paths, page=None, url=None):
         """Make each old path lead to the page (or URL); counted as created, updated or skipped."""

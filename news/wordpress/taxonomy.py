@@ -32,6 +32,8 @@ class Taxonomy:
         self.authors = RecentIds()
         self.topics = RecentIds()
         self.tags = RecentIds()
+        # Category slug -> its parent's, to give subcategories their nested archive address.
+        self.category_parents = RecentIds()
 
     def forget(self):
         """After a failed item: what it created was rolled back, so forget it too."""
@@ -52,28 +54,38 @@ class Taxonomy:
         data = {"name": name}
         records = self.run.records
         record = records.get(Kind.AUTHOR, login)
-        existing = records.target(record)
-        if existing is not None:
-            if record.digest == digest(data):
-                self.run.report.count("author", "skipped")
-            else:
-                existing.name = name
-                existing.save(update_fields=["name"])
-                records.save(record, Kind.AUTHOR, login, existing, digest(data))
-                self.run.report.count("author", "updated")
-            self.authors[login] = existing.pk
-            return existing.pk
-        match = Author.objects.filter(name=name).first()
-        if match is not None:
-            self.run.report.count("author", "skipped")
-            self.run.report.note("author", login, name, "linked to the existing author")
+        found = records.target(record)
+        if found is not None and record.digest == digest(data):
+            outcome = "skipped"
+        elif found is not None:
+            found.name = name
+            found.save(update_fields=["name"])
+            outcome = "updated"
         else:
-            base = slugify(login) or slugify(name) or "author"
-            match = Author.objects.create(name=name, slug=unique_slug(Author, base[:240]))
-            self.run.report.count("author", "created")
-        records.save(record, Kind.AUTHOR, login, match, digest(data))
-        self.authors[login] = match.pk
-        return match.pk
+            found = Author.objects.filter(name=name).first()
+            if found is not None:
+                outcome = "skipped"
+                self.run.report.note("author", login, name, "linked to the existing author")
+            else:
+                base = slugify(login) or slugify(name) or "author"
+                found = Author.objects.create(name=name, slug=unique_slug(Author, base[:240]))
+                outcome = "created"
+        if outcome != "skipped" or record is None:
+            records.save(record, Kind.AUTHOR, login, found, digest(data))
+        self.run.report.count("author", outcome)
+        self.run.redirects.point(
+            self.run.redirects.term_paths("author", [slugify(login)]),
+            url=found.get_absolute_url(),
+        )
+        self.authors[login] = found.pk
+        return found.pk
+
+    def category_path(self, wp_slug):
+        """['parent', 'child'] for a subcategory, as far up as its parents are known."""
+        path = [wp_slug]
+        while path[0] in self.category_parents and len(path) < 10:
+            path.insert(0, self.category_parents[path[0]])
+        return path
 
     def author(self, login):
         """The author of a post by login; WXR 1.0 lists no authors, so make one if needed."""
@@ -92,6 +104,8 @@ class Taxonomy:
 
     def import_term(self, term):
         if term.taxonomy == "category":
+            if term.parent:
+                self.category_parents[term.slug] = term.parent
             self.topic(term.slug, term.name, term.description, declared=True)
         elif term.taxonomy in ("post_tag", "tag"):
             self.tag(term.slug, term.name, declared=True)
@@ -129,7 +143,8 @@ class Taxonomy:
         if declared or outcome == "created":
             self.run.report.count("category", outcome)
             self.run.redirects.point(
-                self.run.redirects.term_paths("category", wp_slug), url=topic.get_absolute_url()
+                self.run.redirects.term_paths("category", self.category_path(wp_slug)),
+                url=topic.get_absolute_url(),
             )
         self.topics[wp_slug] = topic.pk
         return topic.pk
@@ -155,7 +170,7 @@ class Taxonomy:
         if declared or outcome == "created":
             self.run.report.count("tag", outcome)
             self.run.redirects.point(
-                self.run.redirects.term_paths("tag", wp_slug), url=f"/tags/{tag.slug}/"
+                self.run.redirects.term_paths("tag", [wp_slug]), url=f"/tags/{tag.slug}/"
             )
         self.tags[wp_slug] = tag.pk
         return tag.pk

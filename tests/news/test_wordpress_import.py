@@ -130,6 +130,9 @@ def test_old_addresses_redirect_to_the_new_pages(home, client):
     assert client.get("/?p=999").status_code == 200
     assert client.get("/?page=2").status_code == 200
     assert client.get("/category/foo-bar/")["Location"] == "/topics/foo-bar/"
+    # A subcategory's archive under its parent, and an author's archive.
+    assert client.get("/category/bar/foo-bar/")["Location"] == "/topics/foo-bar/"
+    assert client.get("/author/editor/")["Location"] == "/authors/editor/"
     assert client.get("/tag/tag1/")["Location"] == "/tags/tag1/"
 
 
