@@ -183,6 +183,7 @@ def measure(export, posts, comments):
     started = time.perf_counter()
     call_command("import_wordpress", str(export), report=str(report), verbosity=0)
     elapsed = time.perf_counter() - started
+    load = os.getloadavg()[0]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     counts = json.loads(report.read_text())["counts"]
     print(
@@ -195,6 +196,8 @@ def measure(export, posts, comments):
                 "comments_per_second": round(comments / elapsed, 1),
                 "peak_rss_mb": round(peak / 1024, 1),
                 "baseline_rss_mb": round(baseline / 1024, 1),
+                # Other work on the machine slows the import; this says how much there was.
+                "load_average": round(load, 1),
                 "imported": {kind: sum(outcomes.values()) for kind, outcomes in counts.items()},
             }
         )
@@ -261,14 +264,14 @@ def record(results):
         f" {os.cpu_count()} cores.",
         "",
         "| posts | comments | file | import | posts/s | comments/s | peak RSS | reading the file "
-        "(peak Python memory) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "(peak Python memory) | load average |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r['posts']:,} | {r['comments']:,} | {r['file_mb']} MB | {r['seconds']} s "
             f"| {r['posts_per_second']} | {r['comments_per_second']} | {r['peak_rss_mb']} MB "
-            f"| {r['parse_seconds']} s ({r['parse_peak_mb']} MB) |"
+            f"| {r['parse_seconds']} s ({r['parse_peak_mb']} MB) | {r['load_average']} |"
         )
     lines.append(SECTION_END)
     text = README.read_text() if README.exists() else ""

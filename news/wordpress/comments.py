@@ -115,7 +115,8 @@ class Comments:
             comment.save()
         self.link_replies(created + changed, desired, existing, records)
         self.remember(created, changed, desired, records)
-        for _, comment in created + changed:
+        self.index_references([comment for _, comment in created])
+        for _, comment in changed:
             ReferenceIndex.create_or_update_for_object(comment)
         report.count("comment", "created", len(created))
         report.count("comment", "updated", len(changed))
@@ -176,6 +177,34 @@ class Comments:
                 comment.parent_id = parent
                 relinked.append(comment)
         Comment.objects.bulk_update(relinked, ["parent"])
+
+    def index_references(self, comments):
+        """Record new comments' references (their page and parent) in Wagtail's reference index.
+
+        Exactly the rows `ReferenceIndex.create_or_update_for_object` writes, in one insert for a
+        post's comments instead of two queries for each (it first reads what a new comment
+        cannot have yet). tests/news/test_wordpress_comments.py holds it to Wagtail's own.
+        """
+        content_type = self.run.media.content_type(Comment)
+        ReferenceIndex.objects.bulk_create(
+            [
+                ReferenceIndex(
+                    content_type=content_type,
+                    base_content_type=content_type,
+                    object_id=comment.pk,
+                    to_content_type_id=to_content_type,
+                    to_object_id=to_object_id,
+                    model_path=model_path,
+                    content_path=content_path,
+                    content_path_hash=ReferenceIndex._get_content_path_hash(content_path),
+                )
+                for comment in comments
+                for to_content_type, to_object_id, model_path, content_path in set(
+                    ReferenceIndex._extract_references_from_object(comment)
+                )
+            ],
+            ignore_conflicts=True,
+        )
 
     def remember(self, created, changed, desired, records):
         site = self.run.records.site

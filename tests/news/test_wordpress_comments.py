@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
+from wagtail.models import ReferenceIndex
 
 from news.models import ArticlePage, Comment, CommentStatus
 from tests.news.wordpress_exports import (
@@ -148,3 +149,27 @@ def test_the_small_export_comment(home):
         "Hi, this is a comment.\nTo delete a comment, just log in and view the post's comments. "
         "There you will have the option to edit or delete them."
     )
+
+
+def test_comments_are_in_the_reference_index_as_wagtail_would_put_them(home, tmp_path):
+    run_import(write(tmp_path, discussion()))
+
+    def rows():
+        return sorted(
+            ReferenceIndex.objects.values_list(
+                "content_type",
+                "base_content_type",
+                "object_id",
+                "to_content_type",
+                "to_object_id",
+                "model_path",
+                "content_path",
+                "content_path_hash",
+            )
+        )
+
+    imported = rows()
+    assert len(imported) > Comment.objects.count()  # each has its page, replies their parent
+    for imported_comment in Comment.objects.all():
+        ReferenceIndex.create_or_update_for_object(imported_comment)
+    assert rows() == imported
