@@ -11,9 +11,11 @@ from .pages import (
     HomePage,
     RelatedArticle,
     SectionPage,
+    StandardPage,
 )
 from .targets import AppealTarget, ProtestTally
 from .taxonomy import ArticleTag, Author, Region, Topic
+from .wordpress import WordPressImportRecord
 
 __all__ = [
     "AppealOutcome",
@@ -37,5 +39,7 @@ __all__ = [
     "RelatedArticle",
     "Rendition",
     "SectionPage",
+    "StandardPage",
     "Topic",
+    "WordPressImportRecord",
 ]

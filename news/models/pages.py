@@ -107,7 +107,7 @@ class HomePage(TreePage):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["news.SectionPage", "donations.DonatePage"]
+    subpage_types = ["news.SectionPage", "news.StandardPage", "donations.DonatePage"]
 
     ARTICLES_PER_SECTION = 4
 
@@ -735,3 +735,20 @@ class AppealPage(RoutablePageMixin, ArticlePage):
         from news.feeds import AppealUpdatesFeed
 
         return AppealUpdatesFeed(self, atom=True)(request)
+
+
+class StandardPage(TreePage):
+    """A page outside the news flow: About, Contact, how to give by post. Pages can nest."""
+
+    body = StreamField(ArticleBodyBlock(), blank=True)
+
+    content_panels = TreePage.content_panels + [FieldPanel("body")]
+    search_fields = TreePage.search_fields + [index.SearchField("body")]
+
+    parent_page_types = ["news.HomePage", "news.StandardPage"]
+    subpage_types = ["news.StandardPage"]
+
+    def breadcrumbs(self):
+        """This page and the standard pages above it, from the top."""
+        above = StandardPage.objects.ancestor_of(self).order_by("depth").only("title", "url_path")
+        return [{"title": page.title, "url": page.url} for page in [*above, self]]

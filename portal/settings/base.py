@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "news.wordpress.middleware.WordPressLinksMiddleware",
     "portal.pagetree.PageRoutingMiddleware",
 ]
 

@@ -14,15 +14,16 @@ from news.factories import (
     TopicFactory,
     figure,
 )
-from news.models import AppealPage, ArticlePage, HomePage, SectionPage
+from news.models import AppealPage, ArticlePage, HomePage, SectionPage, StandardPage
 
 pytestmark = pytest.mark.django_db
 
 
 def test_page_types_sit_where_editors_expect_them():
     assert HomePage.allowed_parent_page_models() == [Page]
-    assert set(HomePage.allowed_subpage_models()) == {SectionPage, DonatePage}
+    assert set(HomePage.allowed_subpage_models()) == {SectionPage, StandardPage, DonatePage}
     assert DonatePage.allowed_subpage_models() == []
+    assert StandardPage.allowed_parent_page_models() == [HomePage, StandardPage]
     assert SectionPage.allowed_parent_page_models() == [HomePage]
     assert set(SectionPage.allowed_subpage_models()) == {ArticlePage, AppealPage}
     assert ArticlePage.allowed_parent_page_models() == [SectionPage]
