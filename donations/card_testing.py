@@ -12,13 +12,14 @@ Four knobs, all in settings (see README, "Card-testing defences"):
 Counters live in the Django cache, which REDIS_URL makes shared by every app process.
 """
 
-import hashlib
 import time
 from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+
+from portal.abuse import client_ip, over_limit
 
 from . import tasks
 
@@ -42,36 +43,20 @@ class CheckoutRefused(Exception):
         self.message, self.status = message, status
 
 
-def client_ip(request):
-    """The visitor's address: REMOTE_ADDR, or the proxy's header named by CLIENT_IP_HEADER."""
-    if settings.CLIENT_IP_HEADER:
-        forwarded = request.META.get(settings.CLIENT_IP_HEADER, "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def within_limit(kind, value, limit):
-    """Count one more checkout for this IP or email in the current window; False past `limit`."""
-    window = settings.DONATIONS_CHECKOUT_WINDOW
-    digest = hashlib.sha256(value.encode()).hexdigest()[:32]  # no addresses in cache keys
-    key = f"donations:checkouts:{kind}:{digest}:{int(time.time() // window)}"
-    cache.add(key, 0, window * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window * 2)
-        count = 1
-    return count <= limit
+def within_limit(scope, value, limit):
+    """Count one more checkout by this IP or email address; False once past `limit`."""
+    return not over_limit(scope, value, limit, settings.DONATIONS_CHECKOUT_WINDOW)
 
 
 def check(request, email):
     """Raise CheckoutRefused if giving is paused or this visitor is over a limit."""
     if is_paused():
         raise CheckoutRefused(PAUSED, 503)
-    allowed_ip = within_limit("ip", client_ip(request), settings.DONATIONS_CHECKOUTS_PER_IP)
+    allowed_ip = within_limit(
+        "checkout-ip", client_ip(request), settings.DONATIONS_CHECKOUTS_PER_IP
+    )
     allowed_email = within_limit(
-        "email", email.strip().lower(), settings.DONATIONS_CHECKOUTS_PER_EMAIL
+        "checkout-email", email.strip().lower(), settings.DONATIONS_CHECKOUTS_PER_EMAIL
     )
     if not (allowed_ip and allowed_email):
         raise CheckoutRefused(RATE_LIMITED, 429)

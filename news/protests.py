@@ -6,19 +6,17 @@ per target, remembered in a cookie that holds only target ids.
 """
 
 import logging
-from urllib.parse import urlsplit
 
-from django.core.cache import cache
 from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from news.models import AppealPage, AppealTarget, ProtestTally
 from news.sharing import share_links
+from portal.abuse import client_ip, over_limit, same_origin
 
 logger = logging.getLogger(__name__)
 
@@ -67,27 +65,9 @@ def counted_targets(request):
     return [int(part) for part in value.split(".") if part.isdigit()]
 
 
-def from_this_site(request):
-    """The Origin (or, from older browsers, the Referer) is this site itself."""
-    expected = f"{request.scheme}://{request.get_host()}"
-    origin = request.META.get("HTTP_ORIGIN")
-    if origin is None:
-        referer = urlsplit(request.META.get("HTTP_REFERER", ""))
-        origin = f"{referer.scheme}://{referer.netloc}" if referer.netloc else ""
-    return origin == expected
-
-
 def rate_limited(request):
     """Over the limit of protests counted from this address in the window."""
-    address = request.META.get("REMOTE_ADDR", "")
-    key = "protests:rate:" + salted_hmac("protests-rate", address).hexdigest()
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add() and incr()
-        cache.set(key, 1, RATE_WINDOW)
-        count = 1
-    return count > RATE_LIMIT
+    return over_limit("protests-ip", client_ip(request), RATE_LIMIT, RATE_WINDOW)
 
 
 # The appeal page posting here is cached whole and shared by every reader (DESIGN.md, Caching),
@@ -101,7 +81,7 @@ def protest_sent(request, target_id):
     target = get_object_or_404(AppealTarget, pk=target_id)
     appeal = get_object_or_404(AppealPage.objects.visible(), pk=target.page_id)
     already = counted_targets(request)
-    if not from_this_site(request):
+    if not same_origin(request):
         outcome = "not_from_site"
     elif target.pk in already:
         outcome = "already"

@@ -1,7 +1,5 @@
 """The donor's side: starting a checkout from the donate form, and the thank-you page."""
 
-from urllib.parse import urlsplit
-
 from django.http import HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -12,18 +10,7 @@ from django.views.decorators.http import require_POST
 from donations import checkout as checkouts
 from donations.forms import DonateForm
 from donations.models import DonatePage, Donation, DonationStatus
-
-
-def same_origin(request):
-    """The form was posted from this site (or by a client that says nothing of its origin).
-
-    The donate page carries no per-visitor CSRF token, so that it can be cached whole; a
-    browser names the origin of every cross-site POST, and that is what is checked.
-    """
-    origin = request.headers.get("Origin") or request.headers.get("Referer")
-    if origin is None:
-        return True
-    return urlsplit(origin).netloc == request.get_host()
+from portal.abuse import same_origin
 
 
 def render_form(request, page, form, notice="", status=200):

@@ -12,6 +12,7 @@ from donations import card_testing, tasks
 from donations.models import Donor, PledgeStatus
 from donations.providers import UnknownProvider, get_provider
 from donations.providers.base import ProviderUnavailable
+from portal.abuse import client_ip
 
 PORTAL_UNREACHABLE = (
     "We couldn't reach our payment provider to open your card and pledge settings. "
@@ -99,7 +100,7 @@ def request_link(request):
     if not form.is_valid():
         return private(render(request, "donations/manage_expired.html", {"form": form}, status=400))
     email = form.cleaned_data["email"].lower()
-    allowed = card_testing.within_limit("link-ip", card_testing.client_ip(request), 5)
+    allowed = card_testing.within_limit("link-ip", client_ip(request), 5)
     allowed = card_testing.within_limit("link-email", email, 3) and allowed
     donor = Donor.objects.filter(email=email).first()
     if allowed and donor is not None:

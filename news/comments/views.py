@@ -14,15 +14,14 @@ from wagtail.models import Site
 from news.comments import thread
 from news.comments.forms import CommentForm
 from news.comments.guards import (
+    RATE_WINDOW,
     StaleForm,
-    client_ip,
-    over_limit,
-    same_origin,
     seconds_since_served,
 )
 from news.comments.screening import screen
 from news.comments.tasks import notify_moderators
 from news.models import ArticlePage, Comment, CommentSettings, CommentStatus, NotifyMode
+from portal.abuse import client_ip, over_limit, same_origin
 
 logger = logging.getLogger(__name__)
 
@@ -101,8 +100,8 @@ def post_comment(request):
             message = BAD_PARENT if settings.reply_depth > 1 else NO_REPLIES
             return article_response(request, page, as_new, message, 400)
     ip_address = client_ip(request)
-    if over_limit("ip", ip_address, settings.ip_hourly_limit) or over_limit(
-        "email", data["email"], settings.email_hourly_limit
+    if over_limit("comments-ip", ip_address, settings.ip_hourly_limit, RATE_WINDOW) or over_limit(
+        "comments-email", data["email"], settings.email_hourly_limit, RATE_WINDOW
     ):
         return article_response(request, page, form, TOO_MANY, 429)
 

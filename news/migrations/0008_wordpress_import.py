@@ -7,43 +7,337 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('news', '0007_newest_first_index'),
-        ('wagtailcore', '0098_apitoken'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("news", "0007_newest_first_index"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StandardPage',
+            name="StandardPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('body', wagtail.fields.StreamField([('paragraph', 0), ('heading', 3), ('image', 6), ('quote', 9), ('embed', 10), ('list', 14), ('call_to_action', 19), ('contact_details', 25), ('appeal_box', 32)], blank=True, block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'document-link', 'superscript', 'subscript'], 'icon': 'pilcrow', 'template': 'blocks/paragraph.html'}), 1: ('wagtail.blocks.CharBlock', (), {'max_length': 255}), 2: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Section heading'), ('h3', 'Sub-heading')]}), 3: ('wagtail.blocks.StructBlock', [[('text', 1), ('level', 2)]], {}), 4: ('wagtail.images.blocks.ImageBlock', [], {}), 5: ('wagtail.blocks.CharBlock', (), {'max_length': 500, 'required': False}), 6: ('wagtail.blocks.StructBlock', [[('image', 4), ('caption', 5)]], {}), 7: ('wagtail.blocks.TextBlock', (), {}), 8: ('wagtail.blocks.CharBlock', (), {'max_length': 255, 'required': False}), 9: ('wagtail.blocks.StructBlock', [[('quote', 7), ('attribution', 8)]], {}), 10: ('wagtail.embeds.blocks.EmbedBlock', (), {'help_text': 'A video or post address, e.g. https://www.youtube.com/watch?v=...', 'icon': 'media', 'template': 'blocks/embed.html'}), 11: ('wagtail.blocks.BooleanBlock', (), {'help_text': 'Number the items (1, 2, 3...)', 'required': False}), 12: ('wagtail.blocks.CharBlock', (), {'max_length': 1000}), 13: ('wagtail.blocks.ListBlock', (12,), {'min_num': 1}), 14: ('wagtail.blocks.StructBlock', [[('numbered', 11), ('items', 13)]], {}), 15: ('wagtail.blocks.TextBlock', (), {'required': False}), 16: ('wagtail.blocks.CharBlock', (), {'max_length': 80}), 17: ('wagtail.blocks.PageChooserBlock', (), {'help_text': 'A page on this site, or...', 'required': False}), 18: ('wagtail.blocks.URLBlock', (), {'label': '...a web address', 'required': False}), 19: ('wagtail.blocks.StructBlock', [[('heading', 1), ('text', 15), ('button_label', 16), ('page', 17), ('link_url', 18)]], {}), 20: ('wagtail.blocks.CharBlock', (), {'label': 'Role and organisation', 'max_length': 255, 'required': False}), 21: ('wagtail.blocks.EmailBlock', (), {'required': False}), 22: ('wagtail.blocks.CharBlock', (), {'max_length': 50, 'required': False}), 23: ('wagtail.blocks.TextBlock', (), {'label': 'Postal address', 'required': False}), 24: ('wagtail.blocks.URLBlock', (), {'required': False}), 25: ('wagtail.blocks.StructBlock', [[('name', 1), ('role', 20), ('email', 21), ('phone', 22), ('fax', 22), ('address', 23), ('website', 24), ('note', 15)]], {}), 26: ('wagtail.blocks.CharBlock', (), {'default': 'Special financial appeal', 'max_length': 120}), 27: ('wagtail.blocks.TextBlock', (), {'default': 'Our reporting is paid for by readers. Please give what you can.', 'required': False}), 28: ('donations.blocks.CampaignChooserBlock', (), {'help_text': "Show this campaign's progress bar.", 'required': False}), 29: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('AUD', 'AUD'), ('BHD', 'BHD'), ('CAD', 'CAD'), ('CHF', 'CHF'), ('CZK', 'CZK'), ('DKK', 'DKK'), ('EUR', 'EUR: Euro'), ('GBP', 'GBP: Pound sterling'), ('HUF', 'HUF'), ('JOD', 'JOD'), ('JPY', 'JPY: Japanese yen'), ('KRW', 'KRW'), ('KWD', 'KWD: Kuwaiti dinar'), ('NOK', 'NOK'), ('NZD', 'NZD'), ('OMR', 'OMR'), ('PLN', 'PLN'), ('SEK', 'SEK'), ('TWD', 'TWD'), ('USD', 'USD: US dollar')]}), 30: ('wagtail.blocks.CharBlock', (), {'default': '10, 25, 50', 'help_text': 'One-off gift buttons, e.g. 10, 25, 50', 'max_length': 200}), 31: ('wagtail.blocks.CharBlock', (), {'default': '5, 10', 'help_text': "'Become a patron' buttons (monthly amounts), e.g. 5, 10", 'max_length': 200, 'required': False}), 32: ('wagtail.blocks.StructBlock', [[('heading', 26), ('text', 27), ('campaign', 28), ('currency', 29), ('one_off_amounts', 30), ('monthly_amounts', 31)]], {})})),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("paragraph", 0),
+                            ("heading", 3),
+                            ("image", 6),
+                            ("quote", 9),
+                            ("embed", 10),
+                            ("list", 14),
+                            ("call_to_action", 19),
+                            ("contact_details", 25),
+                            ("appeal_box", 32),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "bold",
+                                        "italic",
+                                        "link",
+                                        "document-link",
+                                        "superscript",
+                                        "subscript",
+                                    ],
+                                    "icon": "pilcrow",
+                                    "template": "blocks/paragraph.html",
+                                },
+                            ),
+                            1: ("wagtail.blocks.CharBlock", (), {"max_length": 255}),
+                            2: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {"choices": [("h2", "Section heading"), ("h3", "Sub-heading")]},
+                            ),
+                            3: ("wagtail.blocks.StructBlock", [[("text", 1), ("level", 2)]], {}),
+                            4: ("wagtail.images.blocks.ImageBlock", [], {}),
+                            5: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"max_length": 500, "required": False},
+                            ),
+                            6: ("wagtail.blocks.StructBlock", [[("image", 4), ("caption", 5)]], {}),
+                            7: ("wagtail.blocks.TextBlock", (), {}),
+                            8: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"max_length": 255, "required": False},
+                            ),
+                            9: (
+                                "wagtail.blocks.StructBlock",
+                                [[("quote", 7), ("attribution", 8)]],
+                                {},
+                            ),
+                            10: (
+                                "wagtail.embeds.blocks.EmbedBlock",
+                                (),
+                                {
+                                    "help_text": "A video or post address, e.g. https://www.youtube.com/watch?v=...",
+                                    "icon": "media",
+                                    "template": "blocks/embed.html",
+                                },
+                            ),
+                            11: (
+                                "wagtail.blocks.BooleanBlock",
+                                (),
+                                {"help_text": "Number the items (1, 2, 3...)", "required": False},
+                            ),
+                            12: ("wagtail.blocks.CharBlock", (), {"max_length": 1000}),
+                            13: ("wagtail.blocks.ListBlock", (12,), {"min_num": 1}),
+                            14: (
+                                "wagtail.blocks.StructBlock",
+                                [[("numbered", 11), ("items", 13)]],
+                                {},
+                            ),
+                            15: ("wagtail.blocks.TextBlock", (), {"required": False}),
+                            16: ("wagtail.blocks.CharBlock", (), {"max_length": 80}),
+                            17: (
+                                "wagtail.blocks.PageChooserBlock",
+                                (),
+                                {"help_text": "A page on this site, or...", "required": False},
+                            ),
+                            18: (
+                                "wagtail.blocks.URLBlock",
+                                (),
+                                {"label": "...a web address", "required": False},
+                            ),
+                            19: (
+                                "wagtail.blocks.StructBlock",
+                                [
+                                    [
+                                        ("heading", 1),
+                                        ("text", 15),
+                                        ("button_label", 16),
+                                        ("page", 17),
+                                        ("link_url", 18),
+                                    ]
+                                ],
+                                {},
+                            ),
+                            20: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "label": "Role and organisation",
+                                    "max_length": 255,
+                                    "required": False,
+                                },
+                            ),
+                            21: ("wagtail.blocks.EmailBlock", (), {"required": False}),
+                            22: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"max_length": 50, "required": False},
+                            ),
+                            23: (
+                                "wagtail.blocks.TextBlock",
+                                (),
+                                {"label": "Postal address", "required": False},
+                            ),
+                            24: ("wagtail.blocks.URLBlock", (), {"required": False}),
+                            25: (
+                                "wagtail.blocks.StructBlock",
+                                [
+                                    [
+                                        ("name", 1),
+                                        ("role", 20),
+                                        ("email", 21),
+                                        ("phone", 22),
+                                        ("fax", 22),
+                                        ("address", 23),
+                                        ("website", 24),
+                                        ("note", 15),
+                                    ]
+                                ],
+                                {},
+                            ),
+                            26: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Special financial appeal", "max_length": 120},
+                            ),
+                            27: (
+                                "wagtail.blocks.TextBlock",
+                                (),
+                                {
+                                    "default": "Our reporting is paid for by readers. Please give what you can.",
+                                    "required": False,
+                                },
+                            ),
+                            28: (
+                                "donations.blocks.CampaignChooserBlock",
+                                (),
+                                {
+                                    "help_text": "Show this campaign's progress bar.",
+                                    "required": False,
+                                },
+                            ),
+                            29: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {
+                                    "choices": [
+                                        ("AUD", "AUD"),
+                                        ("BHD", "BHD"),
+                                        ("CAD", "CAD"),
+                                        ("CHF", "CHF"),
+                                        ("CZK", "CZK"),
+                                        ("DKK", "DKK"),
+                                        ("EUR", "EUR: Euro"),
+                                        ("GBP", "GBP: Pound sterling"),
+                                        ("HUF", "HUF"),
+                                        ("JOD", "JOD"),
+                                        ("JPY", "JPY: Japanese yen"),
+                                        ("KRW", "KRW"),
+                                        ("KWD", "KWD: Kuwaiti dinar"),
+                                        ("NOK", "NOK"),
+                                        ("NZD", "NZD"),
+                                        ("OMR", "OMR"),
+                                        ("PLN", "PLN"),
+                                        ("SEK", "SEK"),
+                                        ("TWD", "TWD"),
+                                        ("USD", "USD: US dollar"),
+                                    ]
+                                },
+                            ),
+                            30: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "default": "10, 25, 50",
+                                    "help_text": "One-off gift buttons, e.g. 10, 25, 50",
+                                    "max_length": 200,
+                                },
+                            ),
+                            31: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "default": "5, 10",
+                                    "help_text": "'Become a patron' buttons (monthly amounts), e.g. 5, 10",
+                                    "max_length": 200,
+                                    "required": False,
+                                },
+                            ),
+                            32: (
+                                "wagtail.blocks.StructBlock",
+                                [
+                                    [
+                                        ("heading", 26),
+                                        ("text", 27),
+                                        ("campaign", 28),
+                                        ("currency", 29),
+                                        ("one_off_amounts", 30),
+                                        ("monthly_amounts", 31),
+                                    ]
+                                ],
+                                {},
+                            ),
+                        },
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='WordPressImportRecord',
+            name="WordPressImportRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('site', models.CharField(help_text="The WordPress site's address (its base_blog_url).", max_length=255)),
-                ('kind', models.CharField(choices=[('author', 'Author'), ('category', 'Category'), ('tag', 'Tag'), ('attachment', 'Attachment'), ('post', 'Post'), ('page', 'Page'), ('comment', 'Comment')], max_length=20)),
-                ('wp_id', models.CharField(help_text='Post, attachment and comment id; author login; category or tag slug.', max_length=255)),
-                ('wp_parent', models.CharField(blank=True, help_text="The parent's WordPress id: a page's parent page, an attachment's post.", max_length=255)),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('upload_path', models.CharField(blank=True, help_text="An attachment's path under wp-content/uploads, to find it from links.", max_length=500)),
-                ('digest', models.CharField(max_length=64)),
-                ('imported_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "site",
+                    models.CharField(
+                        help_text="The WordPress site's address (its base_blog_url).",
+                        max_length=255,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("author", "Author"),
+                            ("category", "Category"),
+                            ("tag", "Tag"),
+                            ("attachment", "Attachment"),
+                            ("post", "Post"),
+                            ("page", "Page"),
+                            ("comment", "Comment"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "wp_id",
+                    models.CharField(
+                        help_text="Post, attachment and comment id; author login; category or tag slug.",
+                        max_length=255,
+                    ),
+                ),
+                (
+                    "wp_parent",
+                    models.CharField(
+                        blank=True,
+                        help_text="The parent's WordPress id: a page's parent page, an attachment's post.",
+                        max_length=255,
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                (
+                    "upload_path",
+                    models.CharField(
+                        blank=True,
+                        help_text="An attachment's path under wp-content/uploads, to find it from links.",
+                        max_length=500,
+                    ),
+                ),
+                ("digest", models.CharField(max_length=64)),
+                ("imported_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['site', 'kind', 'upload_path'], name='wordpress_upload_path'), models.Index(fields=['content_type', 'object_id'], name='wordpress_target')],
-                'constraints': [models.UniqueConstraint(fields=('site', 'kind', 'wp_id'), name='unique_wordpress_record')],
+                "indexes": [
+                    models.Index(
+                        fields=["site", "kind", "upload_path"], name="wordpress_upload_path"
+                    ),
+                    models.Index(fields=["content_type", "object_id"], name="wordpress_target"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("site", "kind", "wp_id"), name="unique_wordpress_record"
+                    )
+                ],
             },
         ),
     ]

@@ -41,7 +41,6 @@ AKISMET_API_KEY = env.str("AKISMET_API_KEY", default="")
 # How many reverse proxies in front of the app append to X-Forwarded-For; 0 trusts only the
 # connection's own address. Comment rate limits and abuse control need the reader's address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 DONATIONS_CHECKOUTS_PER_IP = env.int("DONATIONS_CHECKOUTS_PER_IP", default=10)
 DONATIONS_CHECKOUTS_PER_EMAIL = env.int("DONATIONS_CHECKOUTS_PER_EMAIL", default=5)
 DONATIONS_CHECKOUT_WINDOW = env.int("DONATIONS_CHECKOUT_WINDOW", default=60 * 60)

@@ -61,3 +61,12 @@ def webhook(client, committed):
         return committed(post_event, client, body, secret=secret, header=header)
 
     return send
+
+
+@pytest.fixture
+def client():
+    """A reader's browser: it names the page a form was posted from, as every browser does
+    (portal.abuse.same_origin refuses a post that names none)."""
+    from django.test import Client
+
+    return Client(headers={"Origin": "http://testserver"})

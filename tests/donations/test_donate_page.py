@@ -123,6 +123,16 @@ def test_a_post_from_another_site_is_refused(client, donate_page):
     assert not Donation.objects.exists()
 
 
+def test_a_post_that_names_no_origin_is_refused(donate_page):
+    from django.test import Client
+
+    response = Client().post(
+        "/donations/checkout/", {"donate_page": donate_page.pk, "amount": "25"}
+    )
+    assert response.status_code == 403 and "our own donate page" in response.content.decode()
+    assert not Donation.objects.exists()
+
+
 def test_a_bad_page_id_is_a_404_not_a_500(client, donate_page):
     assert client.post("/donations/checkout/", {"donate_page": "x"}).status_code == 404
 
