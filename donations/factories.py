@@ -116,3 +116,19 @@ class DonationFactory(factory.django.DjangoModelFactory):
     currency = "GBP"
     provider = "stripe"
     status = DonationStatus.PENDING
+
+
+def appeal_box(campaign=None, **value):
+    """An `appeal_box` body block, as an editor leaves it: GBP presets, an optional campaign."""
+    return (
+        "appeal_box",
+        {
+            "heading": "Special financial appeal",
+            "text": "Help us keep reporting the trials and the protests. Every gift counts.",
+            "campaign": campaign,
+            "currency": "GBP",
+            "one_off_amounts": "10, 25, 50",
+            "monthly_amounts": "5, 10",
+            **value,
+        },
+    )

@@ -193,3 +193,19 @@ def page_raised(page):
     ]
     pledges = Pledge.objects.filter(source_page=page, status=PledgeStatus.ACTIVE).count()
     return totals, pledges
+
+
+def raised_by_pages(page_ids):
+    """{page id: ["£125.00", "€40.00"]}: what gifts attributed to each page raised, net of
+    refunds, in one query for all the pages."""
+    rows = (
+        Donation.objects.filter(status__in=COUNTED, source_page__in=page_ids)
+        .values("source_page", "currency")
+        .order_by("currency")
+        .annotate(total=Sum(NET))
+    )
+    raised = {}
+    for row in rows:
+        amount = money.format_amount(row["total"] or 0, row["currency"])
+        raised.setdefault(row["source_page"], []).append(amount)
+    return raised

@@ -6,6 +6,7 @@ per target, remembered in a cookie that holds only target ids.
 """
 
 import logging
+from urllib.parse import urlencode
 
 from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404
@@ -14,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from donations.models import DonatePage
 from news.models import AppealPage, AppealTarget, ProtestTally
 from news.sharing import share_links
 from portal.abuse import client_ip, over_limit, same_origin
@@ -27,7 +29,6 @@ COOKIE_MAX_TARGETS = 200
 RATE_LIMIT = 30
 RATE_WINDOW = 60 * 10
 # The contract's donate page (DESIGN.md), told which page the gift is for.
-GIVE_URL = "/donate/?page={page_id}"
 
 OUTCOMES = {
     "counted": (
@@ -63,6 +64,12 @@ OUTCOMES = {
 def counted_targets(request):
     value = request.COOKIES.get(COOKIE, "")
     return [int(part) for part in value.split(".") if part.isdigit()]
+
+
+def give_url(appeal):
+    """The donate page, told that the gift comes from this appeal; None without a donate page."""
+    donate_url = DonatePage.default_url()
+    return f"{donate_url}?{urlencode({'page': appeal.pk})}" if donate_url else None
 
 
 def rate_limited(request):
@@ -112,7 +119,8 @@ def protest_sent(request, target_id):
             "protests_sent": sent["appeal"] or 0,
             "share_url": share_url,
             "share_links": share_links(share_url, appeal.title),
-            "give_url": GIVE_URL.format(page_id=appeal.pk),
+            "appeal_box": appeal.appeal_box(),
+            "give_url": give_url(appeal),
             "updates_feeds": appeal.updates_feeds(),
         },
         status=status,

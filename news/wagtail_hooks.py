@@ -26,6 +26,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from donations.reports import raised_by_pages
 from news.comments import moderation
 from news.models import (
     AppealPage,
@@ -72,7 +73,8 @@ register_snippet(TaxonomyGroup)
 
 
 class LiveAppealsPanel(Component):
-    """The dashboard's list of appeals readers can act on now, urgent first, with their tallies."""
+    """The dashboard's list of appeals readers can act on now, urgent first, with their tallies
+    and what gifts made from them raised."""
 
     name = "live_appeals"
     template_name = "news/admin/live_appeals.html"
@@ -80,7 +82,7 @@ class LiveAppealsPanel(Component):
 
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
-        context["appeals"] = (
+        appeals = list(
             AppealPage.objects.live()
             .exclude(status=AppealStatus.RESOLVED)
             .annotate(
@@ -102,6 +104,10 @@ class LiveAppealsPanel(Component):
             )
             .order_by("urgency", "-first_published_at")
         )
+        raised = raised_by_pages([appeal.pk for appeal in appeals])
+        for appeal in appeals:
+            appeal.raised = raised.get(appeal.pk, [])
+        context["appeals"] = appeals
         return context
 
 

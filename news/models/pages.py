@@ -648,6 +648,10 @@ class AppealPage(RoutablePageMixin, ArticlePage):
         cache.set(key, value, timeout)
         return value
 
+    def appeal_box(self):
+        """The body's first appeal box, to offer again once a reader has acted."""
+        return next((block for block in self.body if block.block_type == "appeal_box"), None)
+
     def dated_updates(self):
         return sorted(self.updates, key=lambda update: update.value["date"], reverse=True)
 

@@ -4,6 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from donations.factories import DonatePageFactory
 from news.factories import AppealPageFactory, SectionPageFactory
 from news.models import ProtestTally
 
@@ -12,6 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def appeal(home):
+    DonatePageFactory(parent=home)
     appeals = SectionPageFactory(parent=home, title="Appeals", slug="appeals")
     return AppealPageFactory(
         parent=appeals,

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.rich_text import RichText
 
 from donations.factories import CampaignFactory, DonatePageFactory, DonationFactory
+from donations.factories import appeal_box as factory_appeal_box
 from donations.models import DonationStatus
 from news.factories import ArticlePageFactory, AuthorFactory, PictureFactory, TopicFactory
 
@@ -14,17 +15,12 @@ ARTICLE_BUDGET = 12  # tests/news/test_query_budgets.py
 
 
 def appeal_box(campaign=None, **value):
-    return (
-        "appeal_box",
-        {
-            "heading": "Special financial appeal",
-            "text": "Help us report the trial.",
-            "campaign": campaign,
-            "currency": "GBP",
-            "one_off_amounts": "10, 25",
-            "monthly_amounts": "5",
-            **value,
-        },
+    return factory_appeal_box(
+        campaign,
+        text="Help us report the trial.",
+        one_off_amounts="10, 25",
+        monthly_amounts="5",
+        **value,
     )
 
 

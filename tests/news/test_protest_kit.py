@@ -14,6 +14,7 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
+from donations.factories import DonationFactory
 from news.factories import AppealPageFactory
 from news.models import AppealOutcome, AppealPage, AppealStatus, AppealTarget, ProtestTally
 
@@ -225,9 +226,19 @@ def test_admin_saves_targets_in_order_with_the_letter(admin_client, appeal):
     ]
 
 
-def test_the_dashboard_lists_live_appeals_with_their_tallies(admin_client, appeal, appeals):
+def test_the_dashboard_lists_live_appeals_with_tallies_and_money_raised(
+    admin_client, appeal, appeals
+):
     for target, sent in zip(appeal.targets.order_by("sort_order"), (5, 2, 0), strict=True):
         ProtestTally.objects.create(target=target, sent=sent)
+    for amount, currency, status in [
+        (2500, "GBP", "succeeded"),
+        (1000, "GBP", "succeeded"),
+        (4000, "EUR", "succeeded"),
+        (9900, "GBP", "pending"),  # not money we hold
+        (5000, "GBP", "failed"),
+    ]:
+        DonationFactory(source_page=appeal, amount=amount, currency=currency, status=status)
     AppealPageFactory(parent=appeals, title="Long campaign", status=AppealStatus.ONGOING)
     AppealPageFactory(
         parent=appeals,
@@ -245,8 +256,9 @@ def test_the_dashboard_lists_live_appeals_with_their_tallies(admin_client, appea
             "Free Ainur Kurmanov Kairat Mami: 5 Ahmatjan Esimov: 2 The OSCE Secretariat: 0",
             "Urgent",
             "7",
+            "€40.00, £35.00",
         ],
-        ["Long campaign", "Ongoing", "0"],
+        ["Long campaign", "Ongoing", "0", "Nothing yet"],
     ]
     link = panel.find("a", string="Free Ainur Kurmanov")
     assert link["href"] == reverse("wagtailadmin_pages:edit", args=[appeal.pk])

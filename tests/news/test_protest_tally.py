@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.test.utils import WagtailTestUtils
 
+from donations.factories import CampaignFactory, DonatePageFactory, appeal_box
 from news import protests
 from news.models import AppealStatus, ProtestTally
 
@@ -54,7 +55,8 @@ def test_a_browser_counts_once_per_official(client, appeal, mami):
     assert shown_total(client, appeal) == 3
 
 
-def test_the_response_shows_the_fresh_count_and_what_to_do_next(client, appeal, mami):
+def test_the_response_shows_the_fresh_count_and_what_to_do_next(client, home, appeal, mami):
+    DonatePageFactory(parent=home)
     ProtestTally.objects.create(target=mami, sent=41)
     response = protest(client, mami)
     page = WagtailTestUtils.get_soup(response.content)
@@ -72,7 +74,7 @@ def test_the_response_shows_the_fresh_count_and_what_to_do_next(client, appeal, 
     )
     assert (
         what_next.find("a", string="Give to the campaign")["href"] == f"/donate/?page={appeal.pk}"
-    )
+    )  # the appeal has no appeal box of its own: the donate page, told where the gift came from
     assert what_next.find("a", string="RSS")["href"] == appeal.url + "feed/"
     assert what_next.find("a", string="Atom")["href"] == appeal.url + "feed/atom/"
     # No tracking scripts from the services: the only script is our own.
@@ -177,3 +179,16 @@ def test_a_resolved_appeal_counts_no_more(client, appeal, mami):
     assert response.status_code == 409
     assert "its tally is final" in response.content.decode()
     assert ProtestTally.objects.get(target=mami).sent == 7
+
+
+def test_what_next_offers_the_appeals_own_appeal_box_attributed_to_it(client, home, appeal, mami):
+    DonatePageFactory(parent=home)
+    campaign = CampaignFactory(goals={"GBP": "500"})
+    appeal.body.append(appeal_box(campaign))
+    appeal.save_revision().publish()
+    page = WagtailTestUtils.get_soup(protest(client, mami).content)
+    box = page.select_one(".what-next .appeal-box")
+    assert box is not None and "Special financial appeal" in box.get_text()
+    links = [a["href"] for a in box.select("a")]
+    assert links and all(f"page={appeal.pk}" in link for link in links)
+    assert page.find("a", string="Give to the campaign") is None

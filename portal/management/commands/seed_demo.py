@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
-from donations.factories import CampaignFactory, DonatePageFactory, PatronTierFactory
+from donations.factories import CampaignFactory, DonatePageFactory, PatronTierFactory, appeal_box
 from donations.models import Campaign, DonatePage, PatronTier
 from news.comments.sensitive import exposures
 from news.factories import (
@@ -220,20 +220,6 @@ DONATE_INTRO = (
     "jailed journalists and workers' struggles is paid for by readers. Give once, or become "
     "a patron with a monthly gift.</p>"
 )
-
-
-def appeal_box(campaign):
-    return (
-        "appeal_box",
-        {
-            "heading": "Special financial appeal",
-            "text": "Help us keep reporting the trials and the protests. Every gift counts.",
-            "campaign": campaign,
-            "currency": "GBP",
-            "one_off_amounts": "10, 25, 50",
-            "monthly_amounts": "5, 10",
-        },
-    )
 
 
 def kurmanov_body(campaign):
