@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from django.core import signing
 from django.core.cache import cache
 from django.dispatch import receiver
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from news.comments.forms import CommentForm
 from news.comments.guards import form_token
 from news.comments.text import without_controls
 from news.models.comment_settings import CommentSettings
 from news.models.comments import Comment, CommentStatus, comments_changed
+from portal import pagecache, purges
 
 THREAD_TIMEOUT = 24 * 60 * 60
 OWN_PARAM, OWN_VALUE = "comment", "sent"
@@ -36,6 +37,9 @@ def thread_key(page_id):
 @receiver(comments_changed)
 def forget_threads(sender, page_ids, **kwargs):
     cache.delete_many([thread_key(page_id) for page_id in page_ids])
+    # The page shows the thread, and every listing with the page's card shows its count.
+    pagecache.purge(*(f"page:{page_id}" for page_id in page_ids))
+    purges.purge_front_cache_pages(Page.objects.live().filter(pk__in=page_ids))
 
 
 def approved_comments(page_id):

@@ -2,6 +2,7 @@ from django import template
 
 from news.comments.text import comment_html as render_comment_text
 from news.models import AppealPage, SectionPage
+from portal import pagecache
 
 register = template.Library()
 
@@ -14,7 +15,10 @@ def comment_html(text):
 
 @register.inclusion_tag("components/urgent_banner.html")
 def urgent_banner():
-    return {"appeal": AppealPage.urgent_appeal()}
+    appeal = AppealPage.urgent_appeal()
+    if appeal:
+        pagecache.changes_at(appeal["expires_at"])
+    return {"appeal": appeal}
 
 
 @register.inclusion_tag("components/site_navigation.html", takes_context=True)

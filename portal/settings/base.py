@@ -50,6 +50,15 @@ DONATIONS_PAUSE_SECONDS = env.int("DONATIONS_PAUSE_SECONDS", default=30 * 60)
 DONATIONS_ALERT_EMAILS = env.list("DONATIONS_ALERT_EMAILS", default=[])
 DONATIONS_MANAGE_LINK_DAYS = env.int("DONATIONS_MANAGE_LINK_DAYS", default=30)
 DONATIONS_FEE_PERCENT = env.str("DONATIONS_FEE_PERCENT", default="2.9")
+# Whole pages for anonymous readers (portal/pagecache.py): 0 switches the page cache off. Both
+# lifetimes together stay under a day, the age at which a cached comment form goes stale.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=6 * 60 * 60)
+FRONT_CACHE_SECONDS = env.int("FRONT_CACHE_SECONDS", default=10 * 60)
+# Purges for the front cache: nginx's cache_purge module, Cloudflare, CloudFront (any or none).
+FRONT_CACHE_PURGE_URL = env.str("FRONT_CACHE_PURGE_URL", default="")
+CLOUDFLARE_API_TOKEN = env.str("CLOUDFLARE_API_TOKEN", default="")
+CLOUDFLARE_ZONE_ID = env.str("CLOUDFLARE_ZONE_ID", default="")
+CLOUDFRONT_DISTRIBUTION_ID = env.str("CLOUDFRONT_DISTRIBUTION_ID", default="")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 
@@ -59,6 +68,7 @@ INSTALLED_APPS = [
     "portal",
     "news",
     "donations",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
@@ -89,6 +99,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -162,6 +173,27 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
+    }
+
+# Browsers cannot be purged: they ask again each time (from the page or front cache), so that a
+# reader who comes back after a comment is approved or a protest counted sees it.
+PAGE_CACHE_BROWSER_SECONDS = 0
+WAGTAILFRONTENDCACHE = {}
+if FRONT_CACHE_PURGE_URL:
+    WAGTAILFRONTENDCACHE["nginx"] = {
+        "BACKEND": "portal.purges.NginxPurgeBackend",
+        "LOCATION": FRONT_CACHE_PURGE_URL,
+    }
+if CLOUDFLARE_API_TOKEN and CLOUDFLARE_ZONE_ID:
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": CLOUDFLARE_API_TOKEN,
+        "ZONEID": CLOUDFLARE_ZONE_ID,
+    }
+if CLOUDFRONT_DISTRIBUTION_ID:
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": CLOUDFRONT_DISTRIBUTION_ID,
     }
 
 # Email
