@@ -167,6 +167,12 @@ def is_newer(pledge, occurred_at):
     )
 
 
+def runs_on(pledge, occurred_at):
+    """Whether this event leaves the pledge running: a cancelled pledge stays cancelled when
+    its start or a payment is reported late, but still learns the provider's ids."""
+    return pledge.status != PledgeStatus.CANCELLED and is_newer(pledge, occurred_at)
+
+
 def newest(pledge, occurred_at):
     times = [t for t in (pledge.provider_updated_at, occurred_at) if t]
     return max(times) if times else None
@@ -215,7 +221,7 @@ def checkout_expired(e: base.CheckoutExpired, provider, event):
 
 def pledge_started(e: base.PledgeStarted, provider, event):
     pledge = find_pledge(provider, e.recurring_id, e.provider_ref)
-    status = PledgeStatus.ACTIVE if is_newer(pledge, e.occurred_at) else pledge.status
+    status = PledgeStatus.ACTIVE if runs_on(pledge, e.occurred_at) else pledge.status
     updates = {"provider_ref": e.provider_ref, "customer_ref": e.customer_ref}
     if e.current_period_end:
         updates["current_period_end"] = e.current_period_end
@@ -233,7 +239,7 @@ def instalment_paid(e: base.InstalmentPaid, provider, event):
     if e.amount <= 0:
         return  # a free period (a trial, a full discount): nothing was given
     # The pledge is paid up, so running, whatever order the provider's events came in.
-    status = PledgeStatus.ACTIVE if is_newer(pledge, e.occurred_at) else pledge.status
+    status = PledgeStatus.ACTIVE if runs_on(pledge, e.occurred_at) else pledge.status
     pledge.advance(
         status,
         note="Instalment paid",
