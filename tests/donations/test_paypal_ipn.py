@@ -369,7 +369,7 @@ def test_any_arrival_order_of_a_pledge_ends_in_the_same_state(
     pledge = pledge_gift.recurring
     pledge.refresh_from_db()
     assert pledge.status == PledgeStatus.CANCELLED
-    assert (pledge.provider_ref, pledge.customer_ref) == ("I-SUB%05d" % pledge.pk, "PAYER42")
+    assert (pledge.provider_ref, pledge.customer_ref) == (f"I-SUB{pledge.pk:05d}", "PAYER42")
     paid = pledge.instalments.filter(status=DonationStatus.SUCCEEDED)
     assert sorted(paid.values_list("payment_ref", flat=True)) == ["P1", "P2"]
     assert paid.filter(pk=pledge_gift.pk).exists()  # the first is the gift made at checkout
