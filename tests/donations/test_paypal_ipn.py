@@ -194,9 +194,7 @@ def test_a_sandbox_ipn_is_refused_on_the_live_site(ipn, gift, settings):
     assert "sandbox notification on the live site" in PaymentEvent.objects.get().error
 
 
-def test_an_ipn_paypal_does_not_vouch_for_is_kept_flagged_and_never_applied(
-    ipn, gift, paypal_on
-):
+def test_an_ipn_paypal_does_not_vouch_for_is_kept_flagged_and_never_applied(ipn, gift, paypal_on):
     paypal_on.answer = "INVALID"
 
     assert ipn(web_accept(gift)).status_code == 200
@@ -351,9 +349,7 @@ def test_any_arrival_order_of_a_gift_ends_in_the_same_state(ipn, gift, order, co
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations(range(4))))
-def test_any_arrival_order_of_a_pledge_ends_in_the_same_state(
-    ipn, pledge_gift, order, committed
-):
+def test_any_arrival_order_of_a_pledge_ends_in_the_same_state(ipn, pledge_gift, order, committed):
     bodies = [
         subscription(pledge_gift, "subscr_signup"),
         subscription(
