@@ -47,7 +47,7 @@ def test_paypal_is_not_offered_until_its_account_is_set(client, donate_page, str
     assert 'value="paypal"' not in client.get(donate_page.url).content.decode()
 
 
-def test_the_appeal_boxs_link_can_choose_paypal(client, donate_page, paypal_on, stripe_on):
+def test_a_link_from_an_appeal_box_can_choose_paypal(client, donate_page, paypal_on, stripe_on):
     html = client.get(f"{donate_page.url}?amount=10&provider=paypal").content.decode()
 
     assert chosen(html, "paypal")

@@ -404,3 +404,10 @@ def test_a_signup_for_another_amount_or_period_is_flagged(ipn, pledge_gift):
 def test_refused_is_raised_for_a_body_without_ipn_fields():
     with pytest.raises(EventRefused):
         paypal_events.ledger_events("hello=world")
+
+
+def test_a_body_far_larger_than_any_ipn_is_not_kept(ipn):
+    response = ipn(b"txn_type=web_accept&junk=" + b"x" * 70_000)
+
+    assert response.status_code == 413
+    assert not PaymentEvent.objects.exists()
