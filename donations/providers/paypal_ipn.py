@@ -86,13 +86,16 @@ def verify_and_apply(event_pk):
         )
     event = ledger.process(event.pk)
     if event.status == EventStatus.FAILED and event.error.startswith("Waiting"):
-        return try_again(event, event.error)
+        return try_again(event, event.error, counted=True)
     return event.status
 
 
-def try_again(event, error):
-    """Flag the event with why, and queue another look with a growing delay, up to a limit."""
-    tries = event.attempts + 1
+def try_again(event, error, counted=False):
+    """Flag the event with why, and queue another look with a growing delay, up to a limit.
+
+    `counted`: the ledger has counted this try already (it applied and had to wait).
+    """
+    tries = event.attempts if counted else event.attempts + 1
     if tries >= settings.PAYPAL_IPN_TRIES:
         error += f" Gave up after {tries} tries: compare with PayPal's IPN history, then retry."
     elif verify_and_apply.get_backend().supports_defer:
@@ -106,7 +109,7 @@ def try_again(event, error):
     else:
         error += " No task worker runs here to try again: retry it by hand."
     PaymentEvent.objects.filter(pk=event.pk).update(
-        status=EventStatus.FAILED, error=error, attempts=F("attempts") + 1
+        status=EventStatus.FAILED, error=error, attempts=F("attempts") + (0 if counted else 1)
     )
     logger.info("PayPal IPN %s not applied: %s", event.pk, error)
     return EventStatus.FAILED
