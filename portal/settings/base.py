@@ -230,6 +230,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 PAYMENT_PROVIDERS = {
     "stripe": "donations.providers.stripe.StripeProvider",
+    "paypal": "donations.providers.paypal.PayPalProvider",
     "test": "donations.providers.test_gateway.TestGateway",
 }
 STRIPE_PRODUCT_NAME = "Donation"
@@ -237,6 +238,13 @@ STRIPE_PRODUCT_NAME = "Donation"
 STRIPE_TIMEOUTS = (min(3.0, STRIPE_TIMEOUT), STRIPE_TIMEOUT)
 # One retry, safe because every create call carries an idempotency key.
 STRIPE_MAX_NETWORK_RETRIES = 1
+# PayPal IPNs: (connect, read) seconds for the postback, which django-paypal would let hang;
+# then how often an IPN PayPal could not vouch for is asked about again: after 1 minute,
+# doubling up to 6 hours, 12 tries in all (about a day).
+PAYPAL_POSTBACK_TIMEOUTS = (3.0, 10.0)
+PAYPAL_IPN_RETRY_FIRST = 60
+PAYPAL_IPN_RETRY_MAX = 6 * 60 * 60
+PAYPAL_IPN_TRIES = 12
 # The fixed part of the provider's fee per payment, for "cover the fees" (with the percent).
 DONATIONS_FEE_FIXED = {"GBP": "0.20", "EUR": "0.25", "USD": "0.30", "JPY": "40"}
 DONATIONS_MANAGE_LINK_MAX_AGE = DONATIONS_MANAGE_LINK_DAYS * 24 * 60 * 60
