@@ -9,8 +9,12 @@ import os
 wsgi_app = "portal.wsgi"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
-# Cores this process may run on (a container's or taskset's share, not the whole machine's).
-cores = len(os.sched_getaffinity(0))
+# Cores this process may run on (a container's or taskset's share, not the whole machine's);
+# macOS has no affinity, only the machine's count.
+if hasattr(os, "sched_getaffinity"):
+    cores = len(os.sched_getaffinity(0))
+else:
+    cores = os.cpu_count() or 1
 # Sync workers: a page is CPU work, but a checkout waits up to STRIPE_TIMEOUT seconds on Stripe
 # and a webhook on the database's row lock, so one spare worker per core keeps a slow call from
 # stalling readers. WEB_CONCURRENCY (gunicorn's own variable) overrides it.

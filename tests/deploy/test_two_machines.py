@@ -239,7 +239,15 @@ def copy_of_test_database(name):
     parts = urlsplit(os.environ["DATABASE_URL"])
     maintenance = parts._replace(path="/postgres").geturl()
     with psycopg.connect(maintenance, autocommit=True) as db:
-        db.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+        for attempt in range(20):
+            try:
+                db.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+                break
+            except psycopg.errors.ObjectInUse:
+                # A live server's thread from an earlier test may still be hanging up.
+                if attempt == 19:
+                    raise
+                time.sleep(0.25)
     return maintenance, parts._replace(path=f"/{name}").geturl()
 
 
