@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from django.core import signing
 from django.core.cache import cache
 from django.dispatch import receiver
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 from news.comments.forms import CommentForm
@@ -33,9 +35,15 @@ def thread_key(page_id):
     return f"comments:thread:{page_id}"
 
 
+def thread_html_key(page_id):
+    return f"comments:thread-html:{page_id}"
+
+
 @receiver(comments_changed)
 def forget_threads(sender, page_ids, **kwargs):
-    cache.delete_many([thread_key(page_id) for page_id in page_ids])
+    cache.delete_many(
+        [key for page_id in page_ids for key in (thread_key(page_id), thread_html_key(page_id))]
+    )
 
 
 def approved_comments(page_id):
@@ -122,7 +130,7 @@ class CommentThread:
         self.message = message
         approved = approved_comments(page.pk)
         self.count = len(approved)
-        own = self.own_pending(request) if shows_own_comments(request) else []
+        self.own = own = self.own_pending(request) if shows_own_comments(request) else []
         comments = sorted([*approved, *own], key=lambda c: (c.created_at, c.pk))
         self.roots, nodes = build(comments, self.settings.reply_depth, {c.pk for c in own})
         for node in nodes.values():
@@ -134,6 +142,22 @@ class CommentThread:
             )
         self.form = form
         self.token = form_token(page.pk)
+
+    def list_html(self):
+        """The thread as HTML. Without the reader's own comments it is the same for everyone, so
+        it is rendered once and kept until a comment on the page changes: templating a long
+        discussion costs more than the rest of the article."""
+        if self.own:
+            return render_to_string("components/comment_list.html", {"roots": self.roots})
+        # Reply links depend on whether comments are open and how deep replies may go.
+        shape = (self.open, self.settings.reply_depth)
+        key = thread_html_key(self.page.pk)
+        cached = cache.get(key)
+        if cached is not None and cached[0] == shape:
+            return mark_safe(cached[1])  # noqa: S308 - rendered by the escaping template below
+        html = render_to_string("components/comment_list.html", {"roots": self.roots})
+        cache.set(key, (shape, str(html)), THREAD_TIMEOUT)
+        return html
 
     def own_pending(self, request):
         ids = own_comment_ids(request)

@@ -22,6 +22,7 @@ from wagtail.models import Orderable, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from news import bodycache
 from news.blocks import AppealUpdatesBlock, ArticleBodyBlock
 from news.comments import thread
 from news.letters import Letter, describe_placeholders, fill, unknown_placeholders
@@ -371,14 +372,19 @@ class ArticlePage(TreePage):
             if child.block_type == "image" and child.value["image"]
         ]
 
-    def load_pictures(self, related):
-        """Every picture the page shows, and their renditions, in three queries at most."""
+    def load_pictures(self, related, body_rendered=False):
+        """Every picture the page shows, and their renditions, in three queries at most.
+
+        A body already rendered (news/bodycache.py) needs neither its pictures nor renditions.
+        """
         wanted = {article.lead_image_id for article in [self, *related] if article.lead_image_id}
         pictures = Picture.objects.in_bulk(wanted)
         for article in [self, *related]:
             if article.lead_image_id in pictures:
                 article.lead_image = pictures[article.lead_image_id]
-        shown = [*pictures.values(), *self.body_pictures()]
+        shown = list(pictures.values())
+        if not body_rendered:
+            shown += self.body_pictures()
         shown += [author.photo for author in self.authors if author.photo]
         specs = (
             *LEAD_RENDITIONS,
@@ -424,7 +430,11 @@ class ArticlePage(TreePage):
                 ),
             )
         context["related"] = related = self.related() if live else []
-        self.load_pictures(related)
+        body_rendered = (
+            bodycache.cacheable(self, {"request": request})
+            and bodycache.cached_parts(self) is not None
+        )
+        self.load_pictures(related, body_rendered)
         context["terms"] = terms = self.terms(from_database=live)
         context["structured_data"] = self.structured_data(terms)
         return context
