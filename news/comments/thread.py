@@ -8,6 +8,7 @@ from a signed cookie that lists their ids.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings as project_settings
 from django.core import signing
 from django.core.cache import cache
 from django.dispatch import receiver
@@ -28,6 +29,9 @@ OWN_COOKIE_SALT = "news.comments.own"
 OWN_COOKIE_AGE = 7 * 24 * 60 * 60
 OWN_LIMIT = 20
 # What a thread needs of each comment; a comment's page is never read from it.
+FIELDS_TEMPLATE = "components/comment_form_fields.html"
+# The blank form's fields, rendered by the first article view of this process.
+BLANK_FIELDS_HTML = []
 THREAD_FIELDS = ("id", "page_id", "parent_id", "name", "url", "body", "created_at", "erased_at")
 
 
@@ -157,6 +161,21 @@ class CommentThread:
             return mark_safe(cached[1])  # noqa: S308 - rendered by the escaping template below
         html = render_to_string("components/comment_list.html", {"roots": self.roots})
         cache.set(key, (shape, str(html)), THREAD_TIMEOUT)
+        return html
+
+    @property
+    def fields_html(self):
+        """The form's fields. A blank form is the same on every article and never changes while
+        the code runs, so each process renders it once; a reply or a refused post renders its own,
+        and so does development (DEBUG), where the template may be edited while the server runs.
+        """
+        blank = not (self.form.is_bound or self.form.initial.get("parent"))
+        blank = blank and not project_settings.DEBUG
+        if blank and BLANK_FIELDS_HTML:
+            return BLANK_FIELDS_HTML[0]
+        html = render_to_string(FIELDS_TEMPLATE, {"form": self.form})
+        if blank:
+            BLANK_FIELDS_HTML.append(html)
         return html
 
     def own_pending(self, request):
