@@ -59,7 +59,7 @@ def taxonomy(request, kind, slug):
         {
             "kind": kind,
             "owner": owner,
-            "articles": paginate(request, articles.for_listing(), PAGE_SIZE),
+            "articles": paginate(request, articles.for_cards(), PAGE_SIZE),
             "feed_url": request.path + "feed/",
             "atom_url": request.path + "feed/atom/",
         },
@@ -131,7 +131,7 @@ def archive(request, year, month=None):
     else:
         end = start.replace(year=year + (start.month == 12), month=start.month % 12 + 1)
     articles = ArticlePage.objects.filter(first_published_at__gte=start, first_published_at__lt=end)
-    page = paginate(request, articles.for_listing(), PAGE_SIZE)
+    page = paginate(request, articles.for_cards(), PAGE_SIZE)
     if not page.paginator.count:
         raise Http404("Nothing was published then")
     months = _month_counts(articles) if month is None else []

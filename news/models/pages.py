@@ -57,8 +57,9 @@ class ArticlePageQuerySet(PageQuerySet):
             hidden |= Q(path__startswith=restricted)
         return self.live().exclude(hidden) if hidden else self.live()
 
-    def for_listing(self):
-        """Everything an article card shows, in a fixed number of queries for any page size."""
+    def for_cards(self):
+        """What a listing needs to find its cards (news/cards.py): the newest visible articles,
+        with the comment count and appeal status a card's key names."""
         approved_comments = (
             Comment.objects.filter(page=OuterRef("pk"), status=CommentStatus.APPROVED)
             .order_by()
@@ -72,18 +73,17 @@ class ArticlePageQuerySet(PageQuerySet):
                 appeal_status=F("appealpage__status"),
                 comment_count=Coalesce(Subquery(approved_comments), 0),
             )
-            .prefetch_related(
-                Prefetch(
-                    "lead_image", queryset=Picture.objects.prefetch_renditions(*CARD_RENDITIONS)
-                ),
-                Prefetch(
-                    "article_authors",
-                    queryset=ArticlePageAuthor.objects.select_related("author").order_by(
-                        "sort_order"
-                    ),
-                ),
-            )
             .order_by(*NEWEST_FIRST)
+        )
+
+    def for_listing(self):
+        """Everything an article card shows, in a fixed number of queries for any page size."""
+        return self.for_cards().prefetch_related(
+            Prefetch("lead_image", queryset=Picture.objects.prefetch_renditions(*CARD_RENDITIONS)),
+            Prefetch(
+                "article_authors",
+                queryset=ArticlePageAuthor.objects.select_related("author").order_by("sort_order"),
+            ),
         )
 
     def for_feed(self):
@@ -142,7 +142,7 @@ class HomePage(TreePage):
             ]
             cache.set(key, ids, pagetree.TIMEOUT)
         by_section = {section.path: [] for section in sections}
-        for article in ArticlePage.objects.for_listing().filter(pk__in=ids):
+        for article in ArticlePage.objects.for_cards().filter(pk__in=ids):
             by_section[article.path[: -article.steplen]].append(article)
         return [(section, by_section[section.path]) for section in sections]
 
@@ -190,7 +190,7 @@ class SectionPage(RoutablePageMixin, TreePage):
 
     @path("")
     def listing(self, request):
-        page = paginate(request, self.articles().for_listing(), LISTING_PAGE_SIZE)
+        page = paginate(request, self.articles().for_cards(), LISTING_PAGE_SIZE)
         return self.render(request, context_overrides={"articles": page})
 
     @path("feed/")

@@ -1,5 +1,6 @@
 from django import template
 
+from news.cards import render_cards
 from news.comments.text import comment_html as render_comment_text
 from news.models import AppealPage, SectionPage
 
@@ -10,6 +11,12 @@ register = template.Library()
 def comment_html(text):
     """A reader's plain-text comment as paragraphs, line breaks and nofollow links."""
     return render_comment_text(text)
+
+
+@register.simple_tag(takes_context=True)
+def article_cards(context, articles, heading="h2"):
+    """The cards of a listing, from the cache of rendered cards (news/cards.py)."""
+    return render_cards(articles, heading, context.get("request"))
 
 
 @register.inclusion_tag("components/urgent_banner.html")
