@@ -43,17 +43,21 @@ def authors_generation():
     return value
 
 
-def card_key(article, heading, generations):
+def card_key(article, variant, generations):
     status = getattr(article, "appeal_status", None) or ""
     count = getattr(article, "comment_count", 0)
-    return f"card:{generations}:{article.pk}:{count}:{status}:{heading}"
+    return f"card:{generations}:{article.pk}:{count}:{status}:{variant}"
 
 
-def render_cards(articles, heading, request=None):
-    """The cards of `articles` (from `for_cards()`), in order, as one piece of HTML."""
+def render_cards(articles, heading, request=None, template=TEMPLATE):
+    """The cards of `articles` (from `for_cards()`), in order, as one piece of HTML.
+
+    `template` draws each card: the article card, or another shape of it (the home page's lead).
+    """
     articles = list(articles)
     generations = f"{pagetree.generation()}:{pictures_generation()}:{authors_generation()}"
-    keys = {article.pk: card_key(article, heading, generations) for article in articles}
+    variant = f"{template}:{heading}"
+    keys = {article.pk: card_key(article, variant, generations) for article in articles}
     html = cache.get_many(list(keys.values()))
     missing = [article for article in articles if keys[article.pk] not in html]
     if missing:
@@ -68,7 +72,7 @@ def render_cards(articles, heading, request=None):
         fresh = {
             keys[article.pk]: str(
                 render_to_string(
-                    TEMPLATE, {"article": article, "heading": heading, "request": request}
+                    template, {"article": article, "heading": heading, "request": request}
                 )
             )
             for article in missing

@@ -113,14 +113,15 @@ class HomePage(TreePage):
     ARTICLES_PER_SECTION = 4
 
     def lead(self):
+        """The lead story, as a card (news/cards.py draws it)."""
         if self.lead_story_id:
-            chosen = ArticlePage.objects.for_listing().filter(pk=self.lead_story_id).first()
+            chosen = ArticlePage.objects.for_cards().filter(pk=self.lead_story_id).first()
             if chosen:
                 return chosen
         urgent = AppealPage.urgent_appeal()
         if urgent:
-            return ArticlePage.objects.for_listing().filter(pk=urgent["id"]).first()
-        return ArticlePage.objects.for_listing().first()
+            return ArticlePage.objects.for_cards().filter(pk=urgent["id"]).first()
+        return ArticlePage.objects.for_cards().first()
 
     def section_listings(self, exclude=None):
         """Each section with its newest articles.
@@ -128,7 +129,11 @@ class HomePage(TreePage):
         Which articles those are is a few index lookups per section, cached until the page tree
         changes; the cards themselves are read in one query, whatever the size of the archive.
         """
-        sections = list(SectionPage.objects.child_of(self).live().order_by("path"))
+        sections_key = pagetree.cache_key("home-section-pages", self.pk)
+        sections = cache.get(sections_key)
+        if sections is None:
+            sections = list(SectionPage.objects.child_of(self).live().order_by("path"))
+            cache.set(sections_key, sections, pagetree.TIMEOUT)
         key = pagetree.cache_key("home-sections", self.pk, getattr(exclude, "pk", None))
         ids = cache.get(key)
         if ids is None:
@@ -149,6 +154,7 @@ class HomePage(TreePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["lead"] = lead = self.lead()
+        context["lead_cards"] = [lead] if lead else []
         context["sections"] = self.section_listings(exclude=lead)
         return context
 

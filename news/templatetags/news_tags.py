@@ -1,5 +1,6 @@
 from django import template
 
+from news.cards import TEMPLATE as CARD_TEMPLATE
 from news.cards import render_cards
 from news.comments.text import comment_html as render_comment_text
 from news.models import AppealPage, SectionPage
@@ -14,9 +15,9 @@ def comment_html(text):
 
 
 @register.simple_tag(takes_context=True)
-def article_cards(context, articles, heading="h2"):
+def article_cards(context, articles, heading="h2", template=CARD_TEMPLATE):
     """The cards of a listing, from the cache of rendered cards (news/cards.py)."""
-    return render_cards(articles, heading, context.get("request"))
+    return render_cards(articles, heading, context.get("request"), template)
 
 
 @register.inclusion_tag("components/urgent_banner.html")
