@@ -1,14 +1,18 @@
-"""Benchmark: 10,000 articles served by gunicorn, each page measured beside Django's floor.
+"""Benchmark: 10,000 articles and 100,000 comments served by gunicorn, each page beside the floor.
 
     make bench                                     # SQLite in var/bench/
     BENCH_DATABASE_URL=postgres://... make bench   # PostgreSQL (an empty database)
-    .venv/bin/python bench/run.py --help           # duration, connections, articles
+    .venv/bin/python bench/run.py --help           # duration, connections, modes
 
-Seeds the database once (bench/seed.py; later runs reuse it), starts gunicorn with two workers
-and portal.settings.bench, then loads each page with wrk (installed from Debian if missing;
-a Python load generator otherwise) and, right after, the floor: a bare Django view answering
-the same number of bytes. Prints requests per second, median and 99th-percentile latency,
-each page's cost as a multiple of the floor, and the SQL queries each page makes.
+Seeds the database once (bench/seed.py; later runs reuse it). Then, for each mode (`uncached`:
+gunicorn with the page cache off, what every cache miss costs; `cached`: the default settings),
+starts gunicorn with two workers and portal.settings.bench, loads each page with wrk (installed
+from Debian if missing; a Python load generator otherwise) and, right after, the floor: a bare
+Django view answering the same number of bytes. Listings, archives and search are loaded again
+at 32 connections for their 99th percentile. Prints requests per second, median and
+99th-percentile latency, each row's ratio to the floor (page req/s ÷ floor req/s), the SQL
+queries each page makes, the resident memory of each worker after the mode's run, and the
+machine's load average (the machine may be shared: read the rows against it).
 """
 
 import argparse
@@ -22,13 +26,17 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 SETTINGS = "portal.settings.bench"
 WORKERS = 2
 WARM_UP_SECONDS = 2
+# Loaded again at --busy-connections: the pages whose tail latency the targets name.
+BUSY_PAGES = {"section", "archive", "search"}
 
 
 def configure():
@@ -39,6 +47,8 @@ def configure():
         DJANGO_SETTINGS_MODULE=SETTINGS,
         DATABASE_URL=database,
         MEDIA_ROOT=str(BENCH_DIR / "media"),
+        # Queries are counted in this process as a page is rendered, never from the page cache.
+        PAGE_CACHE_SECONDS="0",
     )
     sys.path.insert(0, str(ROOT))
     import django
@@ -58,11 +68,15 @@ def pages_to_measure():
         ("article", article.url),
         ("archive", "/2010/04/"),
         ("search", "/search/?q=strike"),
+        ("feed", "/feed/"),
     ]
 
 
 def queries_per_page(paths):
-    """SQL queries of each page, on a cold cache (first view after a publish) and warm."""
+    """SQL queries of each page, on a cold cache (first view after a publish) and warm.
+
+    Counted in this process with the page cache off: what a page costs when it is rendered.
+    """
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
@@ -88,17 +102,58 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def get(port, path):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", path)
+def get(url):
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
     response = connection.getresponse()
     body = response.read()
     connection.close()
     return response.status, body
 
 
-def start_gunicorn(port):
-    server = subprocess.Popen(
+class Server:
+    """What a mode serves the pages from: a base URL, and the app processes to weigh."""
+
+    def __init__(self, base_url, process):
+        self.base_url = base_url
+        self.process = process
+
+    def url(self, path):
+        return self.base_url + path
+
+    def floor_url(self, size):
+        """The floor for a page of `size` bytes. A mode with a front cache may point this at
+        the front server's own answer of the same bytes."""
+        return self.url(f"/bench/floor/{size}/")
+
+    def worker_rss(self):
+        """Resident memory of each gunicorn worker, in MiB (from /proc, Linux only)."""
+        sizes = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                fields = dict(
+                    line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+                )
+            except OSError:
+                continue  # a process that ended while we looked
+            if fields.get("PPid", "").strip() == str(self.process.pid):
+                sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+        return sorted(sizes)
+
+
+@contextmanager
+def gunicorn(env_changes):
+    """gunicorn with two workers and the bench settings, its environment changed as given
+    (a value of None removes the variable)."""
+    port = free_port()
+    env = os.environ.copy()
+    for name, value in env_changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    process = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -109,16 +164,31 @@ def start_gunicorn(port):
             "--log-level=warning",
         ],
         cwd=ROOT,
-        env=os.environ.copy(),
+        env=env,
     )
-    for _ in range(150):
-        try:
-            if get(port, "/robots.txt")[0] == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
+    server = Server(f"http://127.0.0.1:{port}", process)
+    try:
+        for _ in range(150):
+            try:
+                if get(server.url("/robots.txt"))[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("gunicorn did not start")
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+# Each mode is a context manager yielding a Server. A third, "behind the front cache (nginx)",
+# is one more entry: start gunicorn, start nginx in front of it, yield a Server whose base URL
+# is nginx's (and whose floor_url is nginx serving the same bytes as a file).
+MODES = {
+    "uncached": lambda: gunicorn({"PAGE_CACHE_SECONDS": "0"}),
+    "cached": lambda: gunicorn({"PAGE_CACHE_SECONDS": None}),
+}
 
 
 def find_wrk():
@@ -162,14 +232,14 @@ def load_with_wrk(wrk, url, seconds, connections):
     }
 
 
-def load_with_python(port, path, seconds, connections):
+def load_with_python(url, seconds, connections):
     """Threads each sending one request after another; slower than wrk but needs nothing."""
     latencies, failures, stop = [], [], time.monotonic() + seconds
 
     def user():
         while time.monotonic() < stop:
             started = time.perf_counter()
-            status, _ = get(port, path)
+            status, _ = get(url)
             latencies.append((time.perf_counter() - started) * 1000)
             if status != 200:
                 failures.append(status)
@@ -180,7 +250,7 @@ def load_with_python(port, path, seconds, connections):
     for thread in threads:
         thread.join()
     if failures:
-        raise SystemExit(f"{path} failed under load: {failures[:5]}")
+        raise SystemExit(f"{url} failed under load: {failures[:5]}")
     latencies.sort()
     return {
         "rps": len(latencies) / seconds,
@@ -189,40 +259,71 @@ def load_with_python(port, path, seconds, connections):
     }
 
 
-def measure(port, path, args, wrk):
+def measure(url, connections, args, wrk):
     def load(seconds):
         if wrk:
-            return load_with_wrk(wrk, f"http://127.0.0.1:{port}{path}", seconds, args.connections)
-        return load_with_python(port, path, seconds, args.connections)
+            return load_with_wrk(wrk, url, seconds, connections)
+        return load_with_python(url, seconds, connections)
 
     for _ in range(2 * WORKERS):  # every worker's caches warm, as on a live site
-        get(port, path)
+        get(url)
     load(WARM_UP_SECONDS)
     return load(args.duration)
 
 
-def report(rows, database, args, generator):
+def measure_mode(mode, server, pages, queries, args, wrk):
+    """Every page through `server`, each beside its floor; the rows of one mode."""
+    rows = []
+    for name, path in pages:
+        status, body = get(server.url(path))
+        if status != 200:
+            raise SystemExit(f"{path} answered {status} ({mode})")
+        counts = [args.connections]
+        if name in BUSY_PAGES and args.busy_connections != args.connections:
+            counts.append(args.busy_connections)
+        for connections in counts:
+            print(f"{mode}: {name} ({path}) at {connections} connections...", flush=True)
+            rows.append(
+                {
+                    "name": name,
+                    "mode": mode,
+                    "path": path,
+                    "connections": connections,
+                    "bytes": len(body),
+                    "queries": queries[path],
+                    "page": measure(server.url(path), connections, args, wrk),
+                    "floor": measure(server.floor_url(len(body)), connections, args, wrk),
+                }
+            )
+    return rows
+
+
+def report(rows, memory, load, database, args, generator):
     print()
     print(
-        f"{args.articles} articles · {database.split(':', 1)[0]} · gunicorn {WORKERS} workers · "
-        f"{generator}, {args.connections} connections, {args.duration} s per row · "
-        f"{os.cpu_count()} CPUs"
+        f"{args.articles} articles, {args.articles * 10} comments · "
+        f"{database.split(':', 1)[0]} · gunicorn {WORKERS} workers · {generator}, "
+        f"{args.duration} s per row · {os.cpu_count()} CPUs · load average "
+        f"{load[0]:.1f} before, {load[1]:.1f} after"
     )
     print()
     print(
-        "| page | path | KB | queries cold/warm | req/s | p50 ms | p99 ms "
-        "| floor req/s | floor p50 ms | floor p99 ms | × floor |"
+        "| page | mode | conns | path | KB | queries cold/warm | req/s | p50 ms | p99 ms "
+        "| floor req/s | floor p99 ms | page/floor |"
     )
-    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    print("|---|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|")
     for row in rows:
         page, floor = row["page"], row["floor"]
+        ratio = page["rps"] / max(floor["rps"], 1)
         print(
-            f"| {row['name']} | `{row['path']}` | {row['bytes'] / 1024:.1f} "
-            f"| {row['queries'][0]} / {row['queries'][1]} "
+            f"| {row['name']} | {row['mode']} | {row['connections']} | `{row['path']}` "
+            f"| {row['bytes'] / 1024:.1f} | {row['queries'][0]} / {row['queries'][1]} "
             f"| {page['rps']:.0f} | {page['p50']:.1f} | {page['p99']:.1f} "
-            f"| {floor['rps']:.0f} | {floor['p50']:.1f} | {floor['p99']:.1f} "
-            f"| {floor['rps'] / page['rps']:.1f} |"
+            f"| {floor['rps']:.0f} | {floor['p99']:.1f} | {ratio:.3f} |"
         )
+    print()
+    for mode, sizes in memory.items():
+        print(f"RSS per worker after the {mode} run: " + ", ".join(f"{s:.0f} MiB" for s in sizes))
 
 
 def main():
@@ -230,6 +331,15 @@ def main():
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per row")
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument(
+        "--busy-connections",
+        type=int,
+        default=32,
+        help="connections for the p99 rows of listings, archives and search",
+    )
+    parser.add_argument(
+        "--modes", default=",".join(MODES), help="comma-separated: " + ", ".join(MODES)
+    )
     args = parser.parse_args()
 
     database = configure()
@@ -242,29 +352,14 @@ def main():
     queries = queries_per_page([path for _, path in pages])
 
     wrk = find_wrk()
-    port = free_port()
-    server = start_gunicorn(port)
-    rows = []
-    try:
-        for name, path in pages:
-            status, body = get(port, path)
-            if status != 200:
-                raise SystemExit(f"{path} answered {status}")
-            print(f"Measuring {name} ({path}) and its floor...", flush=True)
-            rows.append(
-                {
-                    "name": name,
-                    "path": path,
-                    "bytes": len(body),
-                    "queries": queries[path],
-                    "page": measure(port, path, args, wrk),
-                    "floor": measure(port, f"/bench/floor/{len(body)}/", args, wrk),
-                }
-            )
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-    report(rows, database, args, "wrk" if wrk else "Python load generator")
+    load_before = os.getloadavg()[0]
+    rows, memory = [], {}
+    for mode in args.modes.split(","):
+        with MODES[mode]() as server:
+            rows += measure_mode(mode, server, pages, queries, args, wrk)
+            memory[mode] = server.worker_rss()
+    load = (load_before, os.getloadavg()[0])
+    report(rows, memory, load, database, args, "wrk" if wrk else "Python load generator")
 
 
 if __name__ == "__main__":

@@ -5,11 +5,12 @@ a revision and a search-index update each). Here each table is written in bulk, 
 and Wagtail leave it: materialised paths, depths, child counts and url_paths, live pages with
 their dates, authors, topics, regions and tags; then the search index and every picture's
 renditions. `Page.find_problems()` checks the tree afterwards. Like an import, the pages start
-without revision history; the editor's first save gives them one.
+without revision history; the editor's first save gives them one. Then readers' comments, ten
+per article on average but unevenly spread (a few articles draw hundreds), most approved.
 """
 
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -27,6 +28,8 @@ from news.models import (
     ArticlePageAuthor,
     ArticleTag,
     Author,
+    Comment,
+    CommentStatus,
     Picture,
     Region,
     SectionPage,
@@ -42,6 +45,13 @@ from news.models.images import (
 from portal.management.commands.seed_demo import HEADLINES
 
 SEED = 10_000
+COMMENTS_PER_ARTICLE = 10
+# What moderation leaves behind on a real site: most comments approved, some held or junk.
+COMMENT_STATUSES = [CommentStatus.APPROVED] * 17 + [
+    CommentStatus.PENDING,
+    CommentStatus.SPAM,
+    CommentStatus.REJECTED,
+]
 PICTURES = 24
 BATCH = 500
 YEARS = (2005, 2025)
@@ -49,12 +59,13 @@ TAGS = ["strikes", "solidarity", "courts", "police", "oil", "youth", "housing", 
 
 
 def seed(count, log):
-    """Migrate, then add `count` articles unless they are there already. False if reused."""
+    """Migrate, then add `count` articles and their comments unless they are there already.
+    False if reused."""
     call_command("migrate", verbosity=0, interactive=False)
     existing = ArticlePage.objects.exclude(slug__startswith="kazakhstan-ainur").count()
     if existing >= count:
         log(f"Reusing the {existing} articles already seeded.")
-        return False
+        return add_comments(count * COMMENTS_PER_ARTICLE, log)
     if existing:
         raise SystemExit(
             f"The bench database holds {existing} articles, not {count}: "
@@ -70,12 +81,73 @@ def seed(count, log):
         raise SystemExit(f"The seeded page tree is inconsistent: {problems}")
     log("Search index...")
     index_articles()
+    add_comments(count * COMMENTS_PER_ARTICLE, log)
+    return True
+
+
+def analyze():
     if connection.vendor == "postgresql":
         # Production's autovacuum would gather statistics soon; without them PostgreSQL plans
         # a freshly loaded table as if it were empty (a section's listing took 14 s).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+def add_comments(count, log):
+    """`count` readers' comments in bulk, unless there are that many already. False if reused.
+
+    Articles draw comments unevenly, as on a real site: a long tail with a few hundred on the
+    most discussed. A third are replies to an earlier comment on the same article.
+    """
+    if Comment.objects.count() >= count:
+        analyze()
+        return False
+    log(f"{count} comments...")
+    rng = random.Random(SEED)  # noqa: S311 - benchmark content, not security
+    text = Text(rng)
+    articles = list(ArticlePage.objects.order_by("pk").values_list("pk", "first_published_at"))
+    weights = [1 / (rank + 1) ** 0.5 for rank in range(len(articles))]
+    rng.shuffle(weights)
+    per_article = {}
+    for pk, published in rng.choices(articles, weights=weights, k=count):
+        per_article.setdefault((pk, published), 0)
+        per_article[(pk, published)] += 1
+    with transaction.atomic():
+        batch = []
+        for (pk, published), number in per_article.items():
+            when = published
+            for n in range(number):
+                when += timedelta(minutes=rng.randint(1, 600))
+                name = rng.choice(text.names)
+                batch.append(
+                    Comment(
+                        page_id=pk,
+                        name=name,
+                        email=f"{slugify(name)}.{n}@example.org",
+                        body=rng.choice(text.sentences),
+                        status=rng.choice(COMMENT_STATUSES),
+                        created_at=when,
+                    )
+                )
+            if len(batch) >= 5 * BATCH:
+                save_comments(batch, rng)
+                batch = []
+        save_comments(batch, rng)
+    analyze()
     return True
+
+
+def save_comments(comments, rng):
+    """Write a batch, then make a third of each article's later comments replies."""
+    Comment.objects.bulk_create(comments, batch_size=BATCH)
+    replies, earlier = [], {}
+    for comment in comments:
+        before = earlier.setdefault(comment.page_id, [])
+        if before and rng.random() < 1 / 3:
+            comment.parent_id = rng.choice(before).pk
+            replies.append(comment)
+        before.append(comment)
+    Comment.objects.bulk_update(replies, ["parent"], batch_size=BATCH)
 
 
 def index_articles():

@@ -6,4 +6,4 @@ class NewsConfig(AppConfig):
     verbose_name = "News"
 
     def ready(self):
-        from . import search  # noqa: F401 - connects the re-indexing on publish
+        from . import cards, search  # noqa: F401 - connect the card cache and re-indexing

@@ -4,11 +4,13 @@ Each block has its own template in `templates/blocks/`; link logic lives in Stru
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.safestring import mark_safe
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 
 from donations.blocks import AppealBoxBlock
+from news import bodycache
 
 PARAGRAPH_FEATURES = ["bold", "italic", "link", "document-link", "superscript", "subscript"]
 
@@ -99,6 +101,17 @@ class ContactDetailsBlock(blocks.StructBlock):
         template = "blocks/contact_details.html"
 
 
+class RenderedBlock:
+    """A body block already rendered, in its place among the children a StreamBlock renders."""
+
+    def __init__(self, block_type, html):
+        self.block_type = block_type
+        self.html = mark_safe(html)  # noqa: S308 - rendered by the block's own escaping template
+
+    def render(self, context=None):
+        return self.html
+
+
 class ArticleBodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(
         features=PARAGRAPH_FEATURES, template="blocks/paragraph.html", icon="pilcrow"
@@ -115,6 +128,25 @@ class ArticleBodyBlock(blocks.StreamBlock):
     call_to_action = CallToActionBlock()
     contact_details = ContactDetailsBlock()
     appeal_box = AppealBoxBlock()
+
+    def render_basic(self, value, context=None):
+        """A published page's own body comes from the cache of rendered bodies (news/bodycache.py)
+        but for its live blocks; anything else (a preview, a feed) is rendered as usual."""
+        page = (context or {}).get("page")
+        if not (bodycache.cacheable(page, context) and getattr(page, "body", None) is value):
+            return super().render_basic(value, context)
+        parts = bodycache.cached_parts(page)
+        if parts is None or len(parts) != len(value.raw_data):
+            parts = [
+                None if child.block_type in bodycache.LIVE_BLOCKS else str(child.render(context))
+                for child in value
+            ]
+            bodycache.store_parts(page, parts)
+        children = [
+            value[index] if html is None else RenderedBlock(raw["type"], html)
+            for index, (raw, html) in enumerate(zip(value.raw_data, parts, strict=True))
+        ]
+        return super().render_basic(children, context)
 
     def clean(self, value):
         """Screen-reader users move through an article by heading level, so a sub-heading (h3)

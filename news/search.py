@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.db.models import BooleanField, F, Func
 from django.dispatch import receiver
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -23,6 +25,40 @@ def clean_query(raw):
         " " if unicodedata.category(char).startswith(("C", "Z")) else char for char in raw
     )
     return " ".join(printable.split())[:MAX_QUERY_LENGTH].strip()
+
+
+class Document(Func):
+    """A page's title and body vectors joined: what Wagtail's PostgreSQL search matches, and
+    what the news_search_document index (migration 0009) covers."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || "
+    output_field = SearchVectorField()
+
+
+class Matches(Func):
+    template = "(%(expressions)s)"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
+def ranked_on_postgres(articles, text):
+    """The primary keys of the articles matching every word (in any form: "docker" finds
+    "dockers"), headline matches first, each group newest first.
+
+    Wagtail ranks every match by the weight of the words in its title and body: for a common
+    word that means reading and decompressing the body vectors of a third of the archive
+    (250 ms at 10,000 articles). A reader of a news site looking for "strike" wants the stories
+    about strikes, latest first, then the latest that mention one; both are read from indexes.
+    """
+    query = SearchQuery(text, search_type="plain")
+    return (
+        articles.alias(document=Document(F("index_entries__title"), F("index_entries__body")))
+        .filter(document=query)
+        .annotate(in_headline=Matches(F("index_entries__title"), query))
+        .order_by("-in_headline", "-first_published_at", "-pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def excerpt(text, query):

@@ -17,7 +17,7 @@ from taggit.models import Tag
 from news.feeds import ArticleFeed
 from news.models import ArticlePage, Author, Region, Topic
 from news.pagination import paginate
-from news.search import clean_query, excerpt
+from news.search import clean_query, excerpt, ranked_on_postgres
 
 PAGE_SIZE = 20
 # Archives before the web, or after this year, cannot hold anything.
@@ -59,7 +59,7 @@ def taxonomy(request, kind, slug):
         {
             "kind": kind,
             "owner": owner,
-            "articles": paginate(request, articles.for_listing(), PAGE_SIZE),
+            "articles": paginate(request, articles.for_cards(), PAGE_SIZE),
             "feed_url": request.path + "feed/",
             "atom_url": request.path + "feed/atom/",
         },
@@ -131,7 +131,7 @@ def archive(request, year, month=None):
     else:
         end = start.replace(year=year + (start.month == 12), month=start.month % 12 + 1)
     articles = ArticlePage.objects.filter(first_published_at__gte=start, first_published_at__lt=end)
-    page = paginate(request, articles.for_listing(), PAGE_SIZE)
+    page = paginate(request, articles.for_cards(), PAGE_SIZE)
     if not page.paginator.count:
         raise Http404("Nothing was published then")
     months = _month_counts(articles) if month is None else []
@@ -155,17 +155,19 @@ def search(request):
     results = None
     if query:
         articles = ArticlePage.objects.live().public()
-        if connection.vendor == "sqlite":
+        if connection.vendor == "postgresql":
+            matches = ranked_on_postgres(articles, query)
+        elif connection.vendor == "sqlite":
             # SQLite's full-text backend ranks each match with a lookup of its own: seconds on a
-            # large archive. There the newest matches come first; PostgreSQL ranks by relevance.
+            # large archive. There the newest matches come first.
             matches = articles.order_by("-first_published_at").search(
                 query, operator="and", order_by_relevance=False
             )
         else:
             matches = articles.search(query, operator="and")
         found = paginate(request, matches, PAGE_SIZE)
-        # The search backend gives the ranked pages; the card details come in one listing query.
-        ids = [article.pk for article in found.object_list]
+        # The search gives the ranked pages; the card details come in one listing query.
+        ids = [getattr(match, "pk", match) for match in found.object_list]
         cards = ArticlePage.objects.for_listing().in_bulk(ids)
         found.object_list = [
             (cards[pk], excerpt(cards[pk].plain_text(), query)) for pk in ids if pk in cards

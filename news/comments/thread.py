@@ -8,9 +8,12 @@ from a signed cookie that lists their ids.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings as project_settings
 from django.core import signing
 from django.core.cache import cache
 from django.dispatch import receiver
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
 from news.comments.forms import CommentForm
@@ -27,6 +30,9 @@ OWN_COOKIE_SALT = "news.comments.own"
 OWN_COOKIE_AGE = 7 * 24 * 60 * 60
 OWN_LIMIT = 20
 # What a thread needs of each comment; a comment's page is never read from it.
+FIELDS_TEMPLATE = "components/comment_form_fields.html"
+# The blank form's fields, rendered by the first article view of this process.
+BLANK_FIELDS_HTML = []
 THREAD_FIELDS = ("id", "page_id", "parent_id", "name", "url", "body", "created_at", "erased_at")
 
 
@@ -34,9 +40,15 @@ def thread_key(page_id):
     return f"comments:thread:{page_id}"
 
 
+def thread_html_key(page_id):
+    return f"comments:thread-html:{page_id}"
+
+
 @receiver(comments_changed)
 def forget_threads(sender, page_ids, **kwargs):
-    cache.delete_many([thread_key(page_id) for page_id in page_ids])
+    cache.delete_many(
+        [key for page_id in page_ids for key in (thread_key(page_id), thread_html_key(page_id))]
+    )
     # The page shows the thread, and every listing with the page's card shows its count.
     pagecache.purge(*(f"page:{page_id}" for page_id in page_ids))
     purges.purge_front_cache_pages(Page.objects.live().filter(pk__in=page_ids))
@@ -126,7 +138,7 @@ class CommentThread:
         self.message = message
         approved = approved_comments(page.pk)
         self.count = len(approved)
-        own = self.own_pending(request) if shows_own_comments(request) else []
+        self.own = own = self.own_pending(request) if shows_own_comments(request) else []
         comments = sorted([*approved, *own], key=lambda c: (c.created_at, c.pk))
         self.roots, nodes = build(comments, self.settings.reply_depth, {c.pk for c in own})
         for node in nodes.values():
@@ -138,6 +150,37 @@ class CommentThread:
             )
         self.form = form
         self.token = form_token(page.pk)
+
+    def list_html(self):
+        """The thread as HTML. Without the reader's own comments it is the same for everyone, so
+        it is rendered once and kept until a comment on the page changes: templating a long
+        discussion costs more than the rest of the article."""
+        if self.own:
+            return render_to_string("components/comment_list.html", {"roots": self.roots})
+        # Reply links depend on whether comments are open and how deep replies may go.
+        shape = (self.open, self.settings.reply_depth)
+        key = thread_html_key(self.page.pk)
+        cached = cache.get(key)
+        if cached is not None and cached[0] == shape:
+            return mark_safe(cached[1])  # noqa: S308 - rendered by the escaping template below
+        html = render_to_string("components/comment_list.html", {"roots": self.roots})
+        cache.set(key, (shape, str(html)), THREAD_TIMEOUT)
+        return html
+
+    @property
+    def fields_html(self):
+        """The form's fields. A blank form is the same on every article and never changes while
+        the code runs, so each process renders it once; a reply or a refused post renders its own,
+        and so does development (DEBUG), where the template may be edited while the server runs.
+        """
+        blank = not (self.form.is_bound or self.form.initial.get("parent"))
+        blank = blank and not project_settings.DEBUG
+        if blank and BLANK_FIELDS_HTML:
+            return BLANK_FIELDS_HTML[0]
+        html = render_to_string(FIELDS_TEMPLATE, {"form": self.form})
+        if blank:
+            BLANK_FIELDS_HTML.append(html)
+        return html
 
     def own_pending(self, request):
         ids = own_comment_ids(request)

@@ -23,6 +23,7 @@ from wagtail.models import Orderable, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from news import bodycache
 from news.blocks import AppealUpdatesBlock, ArticleBodyBlock
 from news.comments import thread
 from news.letters import Letter, describe_placeholders, fill, unknown_placeholders
@@ -57,8 +58,9 @@ class ArticlePageQuerySet(PageQuerySet):
             hidden |= Q(path__startswith=restricted)
         return self.live().exclude(hidden) if hidden else self.live()
 
-    def for_listing(self):
-        """Everything an article card shows, in a fixed number of queries for any page size."""
+    def for_cards(self):
+        """What a listing needs to find its cards (news/cards.py): the newest visible articles,
+        with the comment count and appeal status a card's key names."""
         approved_comments = (
             Comment.objects.filter(page=OuterRef("pk"), status=CommentStatus.APPROVED)
             .order_by()
@@ -72,18 +74,17 @@ class ArticlePageQuerySet(PageQuerySet):
                 appeal_status=F("appealpage__status"),
                 comment_count=Coalesce(Subquery(approved_comments), 0),
             )
-            .prefetch_related(
-                Prefetch(
-                    "lead_image", queryset=Picture.objects.prefetch_renditions(*CARD_RENDITIONS)
-                ),
-                Prefetch(
-                    "article_authors",
-                    queryset=ArticlePageAuthor.objects.select_related("author").order_by(
-                        "sort_order"
-                    ),
-                ),
-            )
             .order_by(*NEWEST_FIRST)
+        )
+
+    def for_listing(self):
+        """Everything an article card shows, in a fixed number of queries for any page size."""
+        return self.for_cards().prefetch_related(
+            Prefetch("lead_image", queryset=Picture.objects.prefetch_renditions(*CARD_RENDITIONS)),
+            Prefetch(
+                "article_authors",
+                queryset=ArticlePageAuthor.objects.select_related("author").order_by("sort_order"),
+            ),
         )
 
     def for_feed(self):
@@ -113,14 +114,15 @@ class HomePage(TreePage):
     ARTICLES_PER_SECTION = 4
 
     def lead(self):
+        """The lead story, as a card (news/cards.py draws it)."""
         if self.lead_story_id:
-            chosen = ArticlePage.objects.for_listing().filter(pk=self.lead_story_id).first()
+            chosen = ArticlePage.objects.for_cards().filter(pk=self.lead_story_id).first()
             if chosen:
                 return chosen
         urgent = AppealPage.urgent_appeal()
         if urgent:
-            return ArticlePage.objects.for_listing().filter(pk=urgent["id"]).first()
-        return ArticlePage.objects.for_listing().first()
+            return ArticlePage.objects.for_cards().filter(pk=urgent["id"]).first()
+        return ArticlePage.objects.for_cards().first()
 
     def section_listings(self, exclude=None):
         """Each section with its newest articles.
@@ -128,7 +130,11 @@ class HomePage(TreePage):
         Which articles those are is a few index lookups per section, cached until the page tree
         changes; the cards themselves are read in one query, whatever the size of the archive.
         """
-        sections = list(SectionPage.objects.child_of(self).live().order_by("path"))
+        sections_key = pagetree.cache_key("home-section-pages", self.pk)
+        sections = cache.get(sections_key)
+        if sections is None:
+            sections = list(SectionPage.objects.child_of(self).live().order_by("path"))
+            cache.set(sections_key, sections, pagetree.TIMEOUT)
         key = pagetree.cache_key("home-sections", self.pk, getattr(exclude, "pk", None))
         ids = cache.get(key)
         if ids is None:
@@ -142,13 +148,14 @@ class HomePage(TreePage):
             ]
             cache.set(key, ids, pagetree.TIMEOUT)
         by_section = {section.path: [] for section in sections}
-        for article in ArticlePage.objects.for_listing().filter(pk__in=ids):
+        for article in ArticlePage.objects.for_cards().filter(pk__in=ids):
             by_section[article.path[: -article.steplen]].append(article)
         return [(section, by_section[section.path]) for section in sections]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["lead"] = lead = self.lead()
+        context["lead_cards"] = [lead] if lead else []
         context["sections"] = self.section_listings(exclude=lead)
         return context
 
@@ -190,7 +197,7 @@ class SectionPage(RoutablePageMixin, TreePage):
 
     @path("")
     def listing(self, request):
-        page = paginate(request, self.articles().for_listing(), LISTING_PAGE_SIZE)
+        page = paginate(request, self.articles().for_cards(), LISTING_PAGE_SIZE)
         return self.render(request, context_overrides={"articles": page})
 
     def get_cached_paths(self):
@@ -380,14 +387,19 @@ class ArticlePage(TreePage):
             if child.block_type == "image" and child.value["image"]
         ]
 
-    def load_pictures(self, related):
-        """Every picture the page shows, and their renditions, in three queries at most."""
+    def load_pictures(self, related, body_rendered=False):
+        """Every picture the page shows, and their renditions, in three queries at most.
+
+        A body already rendered (news/bodycache.py) needs neither its pictures nor renditions.
+        """
         wanted = {article.lead_image_id for article in [self, *related] if article.lead_image_id}
         pictures = Picture.objects.in_bulk(wanted)
         for article in [self, *related]:
             if article.lead_image_id in pictures:
                 article.lead_image = pictures[article.lead_image_id]
-        shown = [*pictures.values(), *self.body_pictures()]
+        shown = list(pictures.values())
+        if not body_rendered:
+            shown += self.body_pictures()
         shown += [author.photo for author in self.authors if author.photo]
         specs = (
             *LEAD_RENDITIONS,
@@ -445,7 +457,11 @@ class ArticlePage(TreePage):
                 ),
             )
         context["related"] = related = self.related() if live else []
-        self.load_pictures(related)
+        body_rendered = (
+            bodycache.cacheable(self, {"request": request})
+            and bodycache.cached_parts(self) is not None
+        )
+        self.load_pictures(related, body_rendered)
         context["terms"] = terms = self.terms(from_database=live)
         pagecache.shows_one_page()
         pagecache.shows_pages(self, *related)

@@ -1,5 +1,7 @@
 from django import template
 
+from news.cards import TEMPLATE as CARD_TEMPLATE
+from news.cards import render_cards
 from news.comments.text import comment_html as render_comment_text
 from news.models import AppealPage, SectionPage
 from portal import pagecache
@@ -11,6 +13,12 @@ register = template.Library()
 def comment_html(text):
     """A reader's plain-text comment as paragraphs, line breaks and nofollow links."""
     return render_comment_text(text)
+
+
+@register.simple_tag(takes_context=True)
+def article_cards(context, articles, heading="h2", template=CARD_TEMPLATE):
+    """The cards of a listing, from the cache of rendered cards (news/cards.py)."""
+    return render_cards(articles, heading, context.get("request"), template)
 
 
 @register.inclusion_tag("components/urgent_banner.html")

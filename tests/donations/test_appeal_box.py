@@ -11,7 +11,7 @@ from donations.models import DonationStatus
 from news.factories import ArticlePageFactory, AuthorFactory, PictureFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
-ARTICLE_BUDGET = 12  # tests/news/test_query_budgets.py
+ARTICLE_BUDGET = 11  # tests/news/test_query_budgets.py
 
 
 def appeal_box(campaign=None, **value):

@@ -160,3 +160,27 @@ def test_comment_settings_are_read_from_the_cache_and_renewed_on_save(client, ar
     settings.save()
     CommentFactory(page=article)
     assert "?replyto=" not in client.get(article.url).content.decode()
+
+
+def test_a_rendered_thread_follows_approvals_and_edits_at_once(client, article):
+    first = CommentFactory(page=article, body="First thoughts")
+    assert "First thoughts" in client.get(article.url).content.decode()  # the thread is kept
+
+    CommentFactory(page=article, status="pending", body="Late reply").set_status("approved")
+    first.body = "Second thoughts"
+    first.save()
+    html = client.get(article.url).content.decode()
+    assert "Late reply" in html and "Second thoughts" in html and "First thoughts" not in html
+
+
+def test_closing_comments_takes_the_reply_links_off_a_rendered_thread(client, article):
+    top = CommentFactory(page=article)
+    assert f"?replyto={top.pk}" in client.get(article.url).content.decode()
+    settings = CommentSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.close_after_days = 1
+    settings.save()
+    type(article).objects.filter(pk=article.pk).update(
+        first_published_at=article.first_published_at.replace(year=2001)
+    )
+    html = client.get(article.url).content.decode()
+    assert "Comments are closed." in html and "?replyto=" not in html

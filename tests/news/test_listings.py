@@ -61,3 +61,20 @@ def test_a_section_behind_a_password_stays_out_of_every_listing(client, home, se
 
     restriction.delete()
     assert "Members-only briefing" in client.get("/feed/").content.decode()
+
+
+def test_cards_kept_for_listings_follow_edits_comments_and_authors(client, section, author):
+    from news.factories import CommentFactory
+
+    article = ArticlePageFactory(parent=section, title="Oil workers strike", authors=[author])
+    html = client.get(section.url).content.decode()  # the card is kept from here on
+    assert "Oil workers strike" in html and "Mariam Tulegenova" in html and "#comments" not in html
+
+    article.title = "Oil workers win"
+    article.save_revision().publish()
+    CommentFactory(page=article, status="pending").set_status("approved")
+    author.name = "Mariam Tulegenova-Smith"
+    author.save()
+    html = client.get(section.url).content.decode()
+    assert "Oil workers win" in html and "Oil workers strike" not in html
+    assert ">1 comment<" in html and "Mariam Tulegenova-Smith" in html

@@ -22,7 +22,7 @@ from news.factories import (
 from news.models import AppealTarget, ArticlePage, ProtestTally
 
 pytestmark = pytest.mark.django_db
-ARTICLE_BUDGET = 12
+ARTICLE_BUDGET = 11
 
 
 def queries(client, url):

@@ -107,3 +107,31 @@ def test_on_sqlite_the_newest_matches_come_first(client, section, is_postgres):
     html = client.get("/search/", {"q": "strike"}).content.decode()
     assert html.index("Strike report 2019") < html.index("Strike report 2015")
     assert html.index("Strike report 2015") < html.index("Strike report 2011")
+
+
+@pytest.mark.postgres
+def test_on_postgres_headline_matches_come_first_then_the_newest(client, section):
+    from datetime import UTC, datetime
+
+    def article(title, year, body="Nothing to see."):
+        ArticlePageFactory(
+            parent=section,
+            title=title,
+            first_published_at=datetime(year, 1, 1, tzinfo=UTC),
+            body=[("paragraph", RichText(f"<p>{body}</p>"))],
+        )
+
+    article("Dockers strike in Genoa", 2009)
+    article("Nurses strike for safe staffing", 2015)
+    article("Port report", 2021, body="The dockers met before the strike.")
+    article("Teachers' union conference", 2023, body="Delegates backed the strikes.")
+    article("Harvest festival", 2024)
+    html = client.get("/search/", {"q": "strike"}).content.decode()
+    order = ["Nurses strike", "Dockers strike", "Teachers&#x27; union", "Port report"]
+    positions = [html.index(title) for title in order]
+    assert positions == sorted(positions)
+    assert "Harvest festival" not in html
+    # Every word must match, in any form.
+    html = client.get("/search/", {"q": "docker strikes"}).content.decode()
+    assert "Dockers strike in Genoa" in html and "Port report" in html
+    assert "Nurses strike" not in html
