@@ -39,6 +39,8 @@ $(BIN)/python:
 	$(BIN)/pip install -q -c requirements.lock -e ".[test]"
 	touch $@
 
-# Browser tests drive Debian's Chromium (Playwright's own download cannot work offline).
+# Browser tests drive Debian's Chromium (Playwright's own download cannot work offline); the
+# front-cache test runs deploy/nginx/ in Debian's nginx with its cache_purge module.
 browser:
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	@command -v chromium >/dev/null && test -f /usr/lib/nginx/modules/ngx_http_cache_purge_module.so \
+		|| (apt-get update -qq && apt-get install -y -qq chromium nginx-light libnginx-mod-http-cache-purge)

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from portal import pagecache
+
 from . import money
 from .models import Campaign, DonatePage, Frequency
 from .models.currency import CURRENCY_CHOICES
@@ -106,6 +108,10 @@ class AppealBoxBlock(blocks.StructBlock):
                 f"{donate_url}?{urlencode({'currency': currency, **attribution})}"
             )
         campaign = value["campaign"]
+        if campaign is not None:
+            # The bar appears when the campaign starts and goes when it ends, with no event.
+            pagecache.changes_at(campaign.starts_at)
+            pagecache.changes_at(campaign.ends_at)
         if campaign is not None and campaign.is_running():
             context["progress"] = next(
                 (bar for bar in campaign.progress() if bar["currency"] == currency), None

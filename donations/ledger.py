@@ -70,12 +70,22 @@ def process(event_pk):
         event = PaymentEvent.objects.select_for_update().get(pk=event_pk)
         if event.status in DONE:
             return event
+        if event.verified_at is None:
+            # Stored before its provider vouched for it (a PayPal IPN awaiting its postback):
+            # nothing is applied until it has.
+            event.status = EventStatus.FAILED
+            event.error = event.error or "Waiting: not verified with the provider yet"
+            event.save(update_fields=["status", "error"])
+            return event
         event.attempts += 1
         try:
             with transaction.atomic():
                 notes = apply(get_provider(event.provider), event)
         except RetryLater as waiting:
             event.status, event.error = EventStatus.FAILED, f"Waiting: {waiting}"
+        except base.EventRefused as refused:
+            logger.warning("Flagged %s: %s", event, refused)
+            event.status, event.error = EventStatus.FAILED, f"Flagged: {refused}"
         except Exception as error:
             logger.exception("Applying %s failed", event)
             event.status, event.error = EventStatus.FAILED, f"{type(error).__name__}: {error}"
@@ -157,6 +167,12 @@ def is_newer(pledge, occurred_at):
     )
 
 
+def runs_on(pledge, occurred_at):
+    """Whether this event leaves the pledge running: a cancelled pledge stays cancelled when
+    its start or a payment is reported late, but still learns the provider's ids."""
+    return pledge.status != PledgeStatus.CANCELLED and is_newer(pledge, occurred_at)
+
+
 def newest(pledge, occurred_at):
     times = [t for t in (pledge.provider_updated_at, occurred_at) if t]
     return max(times) if times else None
@@ -182,7 +198,7 @@ def payment_pending(e: base.PaymentPending, provider, event):
     donation = find_donation(provider, e.donation_id)
     donation.advance(
         donation.status,
-        note="Checkout done; waiting for the money",
+        note=f"Waiting for the money: {e.reason}" if e.reason else "Waiting for the money",
         event=event,
         payment_ref=e.payment_ref,
     )
@@ -205,7 +221,7 @@ def checkout_expired(e: base.CheckoutExpired, provider, event):
 
 def pledge_started(e: base.PledgeStarted, provider, event):
     pledge = find_pledge(provider, e.recurring_id, e.provider_ref)
-    status = PledgeStatus.ACTIVE if is_newer(pledge, e.occurred_at) else pledge.status
+    status = PledgeStatus.ACTIVE if runs_on(pledge, e.occurred_at) else pledge.status
     updates = {"provider_ref": e.provider_ref, "customer_ref": e.customer_ref}
     if e.current_period_end:
         updates["current_period_end"] = e.current_period_end
@@ -223,7 +239,7 @@ def instalment_paid(e: base.InstalmentPaid, provider, event):
     if e.amount <= 0:
         return  # a free period (a trial, a full discount): nothing was given
     # The pledge is paid up, so running, whatever order the provider's events came in.
-    status = PledgeStatus.ACTIVE if is_newer(pledge, e.occurred_at) else pledge.status
+    status = PledgeStatus.ACTIVE if runs_on(pledge, e.occurred_at) else pledge.status
     pledge.advance(
         status,
         note="Instalment paid",
@@ -249,6 +265,9 @@ def instalment_for(pledge, e):
     checkout), or a new one."""
     gifts = Donation.objects.select_for_update().filter(provider=pledge.provider)
     existing = gifts.filter(provider_ref=e.invoice_ref).first()
+    if existing is None and e.payment_ref:
+        # The first instalment keeps the checkout's ref; its payment names it.
+        existing = gifts.filter(recurring=pledge, payment_ref=e.payment_ref).first()
     if existing:
         return existing
     if e.first_donation_id:
@@ -329,9 +348,22 @@ def pledge_cancelled(e: base.PledgeCancelled, provider, event):
 
 def refunded(e: base.Refunded, provider, event):
     donation = find_donation(provider, e.donation_id, payment_ref=e.payment_ref)
+    record_refund(donation, max(donation.amount_refunded, e.amount_refunded), event)
+
+
+def refund_issued(e: base.RefundIssued, provider, event):
+    donation = find_donation(provider, payment_ref=e.payment_ref)
+    if e.currency != donation.currency:
+        raise base.EventRefused(
+            f"refund {e.refund_ref} is in {e.currency}; gift {donation.reference} in "
+            f"{donation.currency}"
+        )
+    record_refund(donation, min(donation.amount_refunded + e.amount, donation.total), event)
+
+
+def record_refund(donation, total_refunded, event):
     if donation.status == DonationStatus.PENDING:
         raise RetryLater(f"refund before payment of gift {donation.pk}")
-    total_refunded = max(donation.amount_refunded, e.amount_refunded)
     if total_refunded >= donation.total:
         status = DonationStatus.REFUNDED
     elif donation.status == DonationStatus.DISPUTED:
@@ -398,6 +430,7 @@ HANDLERS = {
     base.PledgeChanged: pledge_changed,
     base.PledgeCancelled: pledge_cancelled,
     base.Refunded: refunded,
+    base.RefundIssued: refund_issued,
     base.DisputeOpened: dispute_opened,
     base.DisputeClosed: dispute_closed,
 }

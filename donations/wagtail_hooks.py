@@ -209,6 +209,7 @@ class DonationViewSet(LedgerViewSet):
         "message",
         "created_at",
         "succeeded_at",
+        "status_changes",  # with why: a PayPal payment's pending reason, say
     ]
 
 
@@ -342,6 +343,7 @@ class PaymentEventViewSet(LedgerViewSet):
         "attempts",
         "received_at",
         "processed_at",
+        "verified_at",
         "body",
     ]
 

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 
 from donations.models import DonatePage
 from news.models import AppealPage, AppealTarget, ProtestTally
+from news.models.pages import PROTEST_COUNTS_FRESH_WITHIN
 from news.sharing import share_links
+from portal import pagecache
 from portal.abuse import client_ip, over_limit, same_origin
 
 logger = logging.getLogger(__name__)
@@ -100,6 +102,7 @@ def protest_sent(request, target_id):
     else:
         outcome = "counted"
         ProtestTally.record(target)
+        pagecache.purge_soon(f"page:{appeal.pk}", within=PROTEST_COUNTS_FRESH_WITHIN)
 
     status, heading, message = OUTCOMES[outcome]
     sent = ProtestTally.objects.filter(target__page=appeal).aggregate(

@@ -6,4 +6,4 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from . import pagetree  # noqa: F401 - connects the page tree's change signals
+        from . import pagetree, purges  # noqa: F401 - connect the page tree's change signals

@@ -10,6 +10,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.models import Orderable
 
 from donations import money
+from portal import pagecache
 
 from .currency import CURRENCY_CHOICES
 
@@ -85,6 +86,7 @@ class Campaign(ClusterableModel):
         One query for the goals and one aggregate for what came in (succeeded gifts less
         refunds), whatever the number of gifts; the ledger clears the cache when they change.
         """
+        pagecache.shows(f"campaign:{self.pk}")
         key = self.progress_cache_key(self.pk)
         bars = cache.get(key)
         if bars is None:
@@ -123,6 +125,7 @@ class Campaign(ClusterableModel):
     def forget_progress(cls, pk):
         """Called when a gift to the campaign succeeds, is refunded or disputed."""
         cache.delete(cls.progress_cache_key(pk))
+        pagecache.purge(f"campaign:{pk}")
 
 
 class CampaignGoal(Orderable):

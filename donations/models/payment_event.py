@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 from .donation import Provider
 
@@ -29,6 +30,14 @@ class PaymentEvent(models.Model):
     note = models.CharField(max_length=500, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Signed webhooks are verified before they are stored; a PayPal IPN is stored first and
+    # verified by its postback after, so it waits here, unapplied, until then.
+    verified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        default=timezone.now,
+        help_text="When the provider vouched for it; never applied before.",
+    )
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -47,7 +47,8 @@ class StatusChange(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.from_status} → {self.to_status}"
+        change = f"{self.from_status} → {self.to_status}"
+        return f"{change} ({self.note})" if self.note else change
 
 
 class Stateful(models.Model):

@@ -20,6 +20,14 @@ class WebhookRejected(Exception):
     """A webhook that fails verification (bad signature, stale, malformed): answer 400."""
 
 
+class EventRefused(Exception):
+    """A genuine event that does not fit the ledger: another account's payment, an amount or
+    currency other than the gift's, a reference we never issued, a field that does not parse.
+
+    The event is kept, flagged for staff with this message, and never applied.
+    """
+
+
 @dataclass(frozen=True)
 class CheckoutRequest:
     donation_id: int
@@ -68,6 +76,7 @@ class PaymentPending:
 
     donation_id: int | None
     payment_ref: str = ""
+    reason: str = ""  # the provider's words for why it waits (an eCheck clearing, say)
 
 
 @dataclass(frozen=True)
@@ -159,6 +168,19 @@ class Refunded:
 
 
 @dataclass(frozen=True)
+class RefundIssued:
+    """One refund, for providers that report each refund rather than the running total.
+
+    Counted once because its event is stored once (its id names the refund).
+    """
+
+    payment_ref: str
+    refund_ref: str
+    amount: int  # this refund, in minor units
+    currency: str
+
+
+@dataclass(frozen=True)
 class DisputeOpened:
     payment_ref: str
     dispute_ref: str
@@ -188,6 +210,7 @@ LedgerEvent = (
     | PledgeChanged
     | PledgeCancelled
     | Refunded
+    | RefundIssued
     | DisputeOpened
     | DisputeClosed
 )
@@ -198,6 +221,7 @@ class PaymentProvider(Protocol):
     name: str  # stored on every row it touches: stripe | paypal | test
     label: str  # what the donor reads: "Card (Stripe)"
     is_test: bool  # no money moves
+    manage_help: str  # beside the button to a pledge's page with the provider ("" if none)
 
     def is_configured(self) -> bool:
         """Its settings are present now (read at call time, never at import)."""

@@ -29,6 +29,7 @@ class StripeProvider:
     name = "stripe"
     label = "Card, Apple Pay or Google Pay (Stripe)"
     is_test = False
+    manage_help = ""
 
     def is_configured(self):
         return bool(settings.STRIPE_SECRET_KEY)

@@ -33,6 +33,7 @@ class TestGateway:
     name = "test"
     label = "Test gateway (no money moves)"
     is_test = True
+    manage_help = ""
 
     def is_configured(self):
         from . import offline_gateway_enabled

@@ -40,6 +40,7 @@ def checkout(request):
         return render_form(request, page, form, notice=failed.message, status=failed.status)
     response = HttpResponseRedirect(url)
     response.status_code = 303
+    add_never_cache_headers(response)  # the hand-off names one donor's gift
     return response
 
 

@@ -53,6 +53,8 @@ def manage(request, token, error=""):
     pledges = list(donor.pledges.exclude(status=PledgeStatus.PENDING))
     for pledge in pledges:
         pledge.manageable = can_manage(pledge)
+        if pledge.manageable:
+            pledge.manage_help = get_provider(pledge.provider).manage_help
     gifts = donor.donations.exclude(succeeded_at=None).select_related("recurring")[:200]
     context = {"donor": donor, "pledges": pledges, "gifts": gifts, "token": token, "error": error}
     return private(render(request, "donations/manage.html", context, status=502 if error else 200))

@@ -14,13 +14,14 @@ from django.core.cache import cache
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from news.comments.forms import CommentForm
 from news.comments.guards import form_token
 from news.comments.text import without_controls
 from news.models.comment_settings import CommentSettings
 from news.models.comments import Comment, CommentStatus, comments_changed
+from portal import pagecache, purges
 
 THREAD_TIMEOUT = 24 * 60 * 60
 OWN_PARAM, OWN_VALUE = "comment", "sent"
@@ -28,10 +29,10 @@ OWN_COOKIE = "portal_comments"
 OWN_COOKIE_SALT = "news.comments.own"
 OWN_COOKIE_AGE = 7 * 24 * 60 * 60
 OWN_LIMIT = 20
-# What a thread needs of each comment; a comment's page is never read from it.
 FIELDS_TEMPLATE = "components/comment_form_fields.html"
 # The blank form's fields, rendered by the first article view of this process.
 BLANK_FIELDS_HTML = []
+# What a thread needs of each comment; a comment's page is never read from it.
 THREAD_FIELDS = ("id", "page_id", "parent_id", "name", "url", "body", "created_at", "erased_at")
 
 
@@ -48,6 +49,9 @@ def forget_threads(sender, page_ids, **kwargs):
     cache.delete_many(
         [key for page_id in page_ids for key in (thread_key(page_id), thread_html_key(page_id))]
     )
+    # The page shows the thread, and every listing with the page's card shows its count.
+    pagecache.purge(*(f"page:{page_id}" for page_id in page_ids))
+    purges.purge_front_cache_pages(Page.objects.live().filter(pk__in=page_ids))
 
 
 def approved_comments(page_id):

@@ -9,6 +9,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
@@ -27,7 +28,7 @@ from news.blocks import AppealUpdatesBlock, ArticleBodyBlock
 from news.comments import thread
 from news.letters import Letter, describe_placeholders, fill, unknown_placeholders
 from news.pagination import paginate
-from portal import pagetree
+from portal import pagecache, pagetree
 from portal.pagetree import TreePage
 
 from .comments import Comment, CommentStatus
@@ -199,6 +200,9 @@ class SectionPage(RoutablePageMixin, TreePage):
         page = paginate(request, self.articles().for_cards(), LISTING_PAGE_SIZE)
         return self.render(request, context_overrides={"articles": page})
 
+    def get_cached_paths(self):
+        return ["/", "/feed/", "/feed/atom/"]
+
     @path("feed/")
     def rss_feed(self, request):
         from news.feeds import ArticleFeed
@@ -210,6 +214,11 @@ class SectionPage(RoutablePageMixin, TreePage):
         from news.feeds import ArticleFeed
 
         return ArticleFeed.for_section(self, atom=True)(request)
+
+
+def topic_tag(url):
+    """The page cache's tag for a topic, by its page's address (which `terms()` gives)."""
+    return f"topic:{url}"
 
 
 class ArticlePage(TreePage):
@@ -409,8 +418,20 @@ class ArticlePage(TreePage):
             return False
         days = settings.close_after_days
         if days and self.first_published_at:
-            return timezone.now() < self.first_published_at + timedelta(days=days)
+            closes_at = self.first_published_at + timedelta(days=days)
+            pagecache.changes_at(closes_at)
+            return timezone.now() < closes_at
         return True
+
+    def page_cache_tags(self):
+        """What publishing this article makes stale: its page, the listings, the related lists
+        of articles on its topics (which it joins or leaves)."""
+        slugs = Topic.objects.filter(articles=self).values_list("slug", flat=True)
+        return {
+            f"page:{self.pk}",
+            pagecache.LISTINGS,
+            *(topic_tag(reverse("news:topic", args=[slug])) for slug in slugs),
+        }
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
@@ -442,6 +463,10 @@ class ArticlePage(TreePage):
         )
         self.load_pictures(related, body_rendered)
         context["terms"] = terms = self.terms(from_database=live)
+        pagecache.shows_one_page()
+        pagecache.shows_pages(self, *related)
+        # Its related list changes when an article on one of its topics is published.
+        pagecache.shows(*(topic_tag(url) for kind, _, url in terms if kind == "topic"))
         context["structured_data"] = self.structured_data(terms)
         return context
 
@@ -496,6 +521,10 @@ class AppealStatus(models.TextChoices):
 class AppealOutcome(models.TextChoices):
     WON = "won", "Won"
     CLOSED = "closed", "Closed"
+
+
+# How stale a stored appeal page's protest counts may be at the height of a campaign.
+PROTEST_COUNTS_FRESH_WITHIN = 60
 
 
 class AppealPage(RoutablePageMixin, ArticlePage):
@@ -664,6 +693,10 @@ class AppealPage(RoutablePageMixin, ArticlePage):
         cache.set(key, value, timeout)
         return value
 
+    def page_cache_tags(self):
+        """An appeal may be the urgent banner on every page."""
+        return {*super().page_cache_tags(), pagecache.SITE}
+
     def appeal_box(self):
         """The body's first appeal box, to offer again once a reader has acted."""
         return next((block for block in self.body if block.block_type == "appeal_box"), None)
@@ -716,6 +749,9 @@ class AppealPage(RoutablePageMixin, ArticlePage):
         )
         context["letters_url"] = self.route_url("letters")
         context["updates_feeds"] = self.updates_feeds()
+        # Protests counted purge this page at most once a window (news/protests.py), so a stored
+        # copy lives no longer than that: its counts are never older.
+        pagecache.changes_at(timezone.now() + timedelta(seconds=PROTEST_COUNTS_FRESH_WITHIN))
         return context
 
     def route_url(self, name):
@@ -724,6 +760,9 @@ class AppealPage(RoutablePageMixin, ArticlePage):
 
     def updates_feeds(self):
         return {"rss": self.route_url("updates_feed"), "atom": self.route_url("updates_atom")}
+
+    def get_cached_paths(self):
+        return ["/", "/letter/", "/feed/", "/feed/atom/"]
 
     @path("letter/", name="letters")
     @path("letter/<int:target_id>/", name="letter")

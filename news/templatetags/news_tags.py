@@ -4,6 +4,7 @@ from news.cards import TEMPLATE as CARD_TEMPLATE
 from news.cards import render_cards
 from news.comments.text import comment_html as render_comment_text
 from news.models import AppealPage, SectionPage
+from portal import pagecache
 
 register = template.Library()
 
@@ -22,7 +23,10 @@ def article_cards(context, articles, heading="h2", template=CARD_TEMPLATE):
 
 @register.inclusion_tag("components/urgent_banner.html")
 def urgent_banner():
-    return {"appeal": AppealPage.urgent_appeal()}
+    appeal = AppealPage.urgent_appeal()
+    if appeal:
+        pagecache.changes_at(appeal["expires_at"])
+    return {"appeal": appeal}
 
 
 @register.inclusion_tag("components/site_navigation.html", takes_context=True)

@@ -50,7 +50,25 @@ DONATIONS_PAUSE_SECONDS = env.int("DONATIONS_PAUSE_SECONDS", default=30 * 60)
 DONATIONS_ALERT_EMAILS = env.list("DONATIONS_ALERT_EMAILS", default=[])
 DONATIONS_MANAGE_LINK_DAYS = env.int("DONATIONS_MANAGE_LINK_DAYS", default=30)
 DONATIONS_FEE_PERCENT = env.str("DONATIONS_FEE_PERCENT", default="2.9")
+# Whole pages for anonymous readers (portal/pagecache.py): 0 switches the page cache off. Both
+# lifetimes together stay under a day, the age at which a cached comment form goes stale.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=6 * 60 * 60)
+FRONT_CACHE_SECONDS = env.int("FRONT_CACHE_SECONDS", default=10 * 60)
+# Purges for the front cache: nginx's cache_purge module, Cloudflare, CloudFront (any or none).
+FRONT_CACHE_PURGE_URL = env.str("FRONT_CACHE_PURGE_URL", default="")
+CLOUDFLARE_API_TOKEN = env.str("CLOUDFLARE_API_TOKEN", default="")
+CLOUDFLARE_ZONE_ID = env.str("CLOUDFLARE_ZONE_ID", default="")
+CLOUDFRONT_DISTRIBUTION_ID = env.str("CLOUDFRONT_DISTRIBUTION_ID", default="")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Media on S3-compatible storage when a bucket is named (several app hosts must all see every
+# upload and rendition); MEDIA_ROOT on this machine's disk otherwise. Empty means unset: boto3
+# then finds credentials its own way (instance roles, ~/.aws).
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
+AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 
 # Application definition
@@ -59,6 +77,7 @@ INSTALLED_APPS = [
     "portal",
     "news",
     "donations",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
@@ -89,6 +108,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -140,8 +160,27 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
+if AWS_STORAGE_BUCKET_NAME:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "custom_domain": AWS_S3_CUSTOM_DOMAIN,
+            "region_name": AWS_S3_REGION_NAME,
+            "access_key": AWS_ACCESS_KEY_ID,
+            "secret_key": AWS_SECRET_ACCESS_KEY,
+            # Two uploads named photo.jpg are two files, as on disk; S3Storage would overwrite.
+            "file_overwrite": False,
+            # Plain addresses that last: pages are cached whole, and signed ones expire.
+            "querystring_auth": False,
+            "object_parameters": {"CacheControl": "public, max-age=86400"},
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -164,6 +203,27 @@ else:
         }
     }
 
+# Browsers cannot be purged: they ask again each time (from the page or front cache), so that a
+# reader who comes back after a comment is approved or a protest counted sees it.
+PAGE_CACHE_BROWSER_SECONDS = 0
+WAGTAILFRONTENDCACHE = {}
+if FRONT_CACHE_PURGE_URL:
+    WAGTAILFRONTENDCACHE["nginx"] = {
+        "BACKEND": "portal.purges.NginxPurgeBackend",
+        "LOCATION": FRONT_CACHE_PURGE_URL,
+    }
+if CLOUDFLARE_API_TOKEN and CLOUDFLARE_ZONE_ID:
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": CLOUDFLARE_API_TOKEN,
+        "ZONEID": CLOUDFLARE_ZONE_ID,
+    }
+if CLOUDFRONT_DISTRIBUTION_ID:
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": CLOUDFRONT_DISTRIBUTION_ID,
+    }
+
 # Email
 
 EMAIL_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
@@ -174,6 +234,8 @@ EMAIL_HOST_PASSWORD = EMAIL_CONFIG["EMAIL_HOST_PASSWORD"] or ""
 EMAIL_USE_TLS = EMAIL_CONFIG.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = EMAIL_CONFIG.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 10
+# Only for EMAIL_URL=filemail:////absolute/folder: each message written to a file (staging, tests).
+EMAIL_FILE_PATH = EMAIL_CONFIG.get("EMAIL_FILE_PATH")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background tasks: run at once on one machine; production.py switches to the database queue.
@@ -198,6 +260,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 PAYMENT_PROVIDERS = {
     "stripe": "donations.providers.stripe.StripeProvider",
+    "paypal": "donations.providers.paypal.PayPalProvider",
     "test": "donations.providers.test_gateway.TestGateway",
 }
 STRIPE_PRODUCT_NAME = "Donation"
@@ -205,6 +268,13 @@ STRIPE_PRODUCT_NAME = "Donation"
 STRIPE_TIMEOUTS = (min(3.0, STRIPE_TIMEOUT), STRIPE_TIMEOUT)
 # One retry, safe because every create call carries an idempotency key.
 STRIPE_MAX_NETWORK_RETRIES = 1
+# PayPal IPNs: (connect, read) seconds for the postback, which django-paypal would let hang;
+# then how often an IPN PayPal could not vouch for is asked about again: after 1 minute,
+# doubling up to 6 hours, 12 tries in all (about a day).
+PAYPAL_POSTBACK_TIMEOUTS = (3.0, 10.0)
+PAYPAL_IPN_RETRY_FIRST = 60
+PAYPAL_IPN_RETRY_MAX = 6 * 60 * 60
+PAYPAL_IPN_TRIES = 12
 # The fixed part of the provider's fee per payment, for "cover the fees" (with the percent).
 DONATIONS_FEE_FIXED = {"GBP": "0.20", "EUR": "0.25", "USD": "0.30", "JPY": "40"}
 DONATIONS_MANAGE_LINK_MAX_AGE = DONATIONS_MANAGE_LINK_DAYS * 24 * 60 * 60

@@ -6,7 +6,14 @@ Refuses to start without its secrets rather than run with a guessable key or an 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, DATABASE_URL, DEBUG_FROM_ENV, PAYMENTS_TEST_GATEWAY, SECRET_KEY
+from .base import (
+    ALLOWED_HOSTS,
+    DATABASE_URL,
+    DEBUG_FROM_ENV,
+    PAYMENTS_TEST_GATEWAY,
+    REDIS_URL,
+    SECRET_KEY,
+)
 
 _missing = [
     name
@@ -14,6 +21,10 @@ _missing = [
         ("SECRET_KEY", SECRET_KEY),
         ("ALLOWED_HOSTS", ALLOWED_HOSTS),
         ("DATABASE_URL", DATABASE_URL),
+        # gunicorn runs several worker processes even on one host (deploy/gunicorn.conf.py):
+        # with a cache each kept to itself, a publish would reach one worker's routes and rate
+        # limits would count per worker.
+        ("REDIS_URL", REDIS_URL),
     )
     if not value
 ]
@@ -46,5 +57,6 @@ DEMO_CONTENT_ALLOWED = False
 CONN_MAX_AGE = 60
 CONN_HEALTH_CHECKS = True
 
-# Background work (receipts, notifications) waits in the database for `manage.py db_worker`.
+# Background work (receipts, notifications, Wagtail's search and reference indexes) waits in the
+# database for `manage.py db_worker`; several workers on several hosts each take a task once.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -3,6 +3,8 @@ import json
 from django import template
 from django.utils.safestring import mark_safe
 
+from portal import pagecache
+
 register = template.Library()
 
 # The characters that could close the script element or open a comment inside it.
@@ -23,3 +25,10 @@ def query_with(context, **changes):
     for key, value in changes.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag
+def shows_page(page):
+    """This response prints `page` (a card, a related link): purge it when that page changes."""
+    pagecache.shows_pages(page)
+    return ""

@@ -70,3 +70,44 @@ def client():
     from django.test import Client
 
     return Client(headers={"Origin": "http://testserver"})
+
+
+@pytest.fixture
+def fake_paypal():
+    from .paypal_fake import FakePayPal
+
+    fake = FakePayPal().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def paypal_on(settings, fake_paypal):
+    """PayPal configured for the sandbox, its IPN postback answered by the local fake."""
+    from .paypal_fake import RECEIVER
+
+    settings.PAYPAL_RECEIVER_EMAIL = RECEIVER
+    settings.PAYPAL_TEST = True
+    settings.PAYPAL_IPN_POSTBACK_URL = fake_paypal.url
+    settings.PAYPAL_POSTBACK_TIMEOUTS = (0.5, 0.5)
+    return fake_paypal
+
+
+@pytest.fixture
+def ipn(client, committed):
+    """Post an IPN as PayPal does: form-encoded in its charset; its verification and
+    application (queued on commit) run as the worker would run them."""
+    from .paypal_fake import encode
+
+    def send(fields_or_body, charset=None):
+        body = fields_or_body
+        if isinstance(body, dict):
+            body = encode(body, charset)
+        return committed(
+            client.post,
+            "/donations/paypal/ipn/",
+            body,
+            content_type="application/x-www-form-urlencoded",
+        )
+
+    return send
