@@ -29,10 +29,10 @@ OWN_COOKIE = "portal_comments"
 OWN_COOKIE_SALT = "news.comments.own"
 OWN_COOKIE_AGE = 7 * 24 * 60 * 60
 OWN_LIMIT = 20
-# What a thread needs of each comment; a comment's page is never read from it.
 FIELDS_TEMPLATE = "components/comment_form_fields.html"
 # The blank form's fields, rendered by the first article view of this process.
 BLANK_FIELDS_HTML = []
+# What a thread needs of each comment; a comment's page is never read from it.
 THREAD_FIELDS = ("id", "page_id", "parent_id", "name", "url", "body", "created_at", "erased_at")
 
 

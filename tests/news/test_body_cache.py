@@ -12,6 +12,12 @@ from news.factories import ArticlePageFactory, PictureFactory, figure
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def rendered_every_time(settings):
+    """The body cache beneath the whole-page cache, which would answer these views itself."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 def paragraph(text):
     return ("paragraph", RichText(f"<p>{text}</p>"))
 

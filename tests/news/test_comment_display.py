@@ -162,7 +162,8 @@ def test_comment_settings_are_read_from_the_cache_and_renewed_on_save(client, ar
     assert "?replyto=" not in client.get(article.url).content.decode()
 
 
-def test_a_rendered_thread_follows_approvals_and_edits_at_once(client, article):
+def test_a_rendered_thread_follows_approvals_and_edits_at_once(client, article, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # the thread's HTML beneath the whole-page cache
     first = CommentFactory(page=article, body="First thoughts")
     assert "First thoughts" in client.get(article.url).content.decode()  # the thread is kept
 
@@ -173,7 +174,8 @@ def test_a_rendered_thread_follows_approvals_and_edits_at_once(client, article):
     assert "Late reply" in html and "Second thoughts" in html and "First thoughts" not in html
 
 
-def test_closing_comments_takes_the_reply_links_off_a_rendered_thread(client, article):
+def test_closing_comments_takes_the_reply_links_off_a_rendered_thread(client, article, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # the thread's HTML beneath the whole-page cache
     top = CommentFactory(page=article)
     assert f"?replyto={top.pk}" in client.get(article.url).content.decode()
     settings = CommentSettings.for_site(Site.objects.get(is_default_site=True))

@@ -63,8 +63,12 @@ def test_a_section_behind_a_password_stays_out_of_every_listing(client, home, se
     assert "Members-only briefing" in client.get("/feed/").content.decode()
 
 
-def test_cards_kept_for_listings_follow_edits_comments_and_authors(client, section, author):
+def test_cards_kept_for_listings_follow_edits_comments_and_authors(
+    client, section, author, settings
+):
     from news.factories import CommentFactory
+
+    settings.PAGE_CACHE_SECONDS = 0  # the cards beneath the whole-page cache
 
     article = ArticlePageFactory(parent=section, title="Oil workers strike", authors=[author])
     html = client.get(section.url).content.decode()  # the card is kept from here on

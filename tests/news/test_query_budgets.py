@@ -25,6 +25,12 @@ pytestmark = pytest.mark.django_db
 ARTICLE_BUDGET = 11
 
 
+@pytest.fixture(autouse=True)
+def rendered_every_time(settings):
+    """What rendering costs, as after a purge: the whole-page cache would answer instead."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 def queries(client, url):
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
