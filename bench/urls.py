@@ -11,7 +11,10 @@ from portal.urls import urlpatterns as site_urlpatterns
 
 
 def floor(request, size):
-    return HttpResponse(b"x" * size, content_type="text/html; charset=utf-8")
+    response = HttpResponse(b"x" * size, content_type="text/html; charset=utf-8")
+    # Built every time, as a bare view is: the page cache must not answer for it.
+    response["Cache-Control"] = "private"
+    return response
 
 
 urlpatterns = [path("bench/floor/<int:size>/", floor), *site_urlpatterns]

@@ -116,8 +116,7 @@ def seconds():
 def cacheable_request(request):
     """An anonymous reader's plain read: no session, no credentials, nothing posted."""
     return (
-        seconds() > 0
-        and request.method in ("GET", "HEAD")
+        request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
     )
@@ -177,6 +176,12 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True)
+            return response
+
+        if seconds() <= 0:  # switched off here; a front cache may still keep public pages
+            response = self.get_response(request)
+            if storable(response):
+                self.mark_public(response)
             return response
 
         key = entry_key(request)

@@ -34,6 +34,13 @@ def fresh_cache():
 
 
 @pytest.fixture
+def uncached_pages(settings):
+    """The whole-page cache off: query budgets measure what rendering a page costs, as after a
+    purge, not a stored copy's zero."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
 def home(db):
     """The site's home page at the root of the default site, as `seed_demo` leaves it."""
     root = Page.get_first_root_node()

@@ -10,7 +10,7 @@ from donations.factories import appeal_box as factory_appeal_box
 from donations.models import DonationStatus
 from news.factories import ArticlePageFactory, AuthorFactory, PictureFactory, TopicFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_pages")]
 ARTICLE_BUDGET = 11  # tests/news/test_query_budgets.py
 
 

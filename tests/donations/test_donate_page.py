@@ -14,7 +14,7 @@ from donations.factories import (
 )
 from donations.models import Donation, DonationStatus
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("test_gateway")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("test_gateway", "uncached_pages")]
 
 
 def give(client, page, **fields):

@@ -9,13 +9,7 @@ from donations.factories import CampaignFactory, DonationFactory, appeal_box
 from donations.models import DonationStatus
 from news.factories import ArticlePageFactory, PictureFactory, figure
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def rendered_every_time(settings):
-    """The body cache beneath the whole-page cache, which would answer these views itself."""
-    settings.PAGE_CACHE_SECONDS = 0
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_pages")]
 
 
 def paragraph(text):

@@ -126,8 +126,8 @@ def test_commenters_email_addresses_never_reach_pages_or_feeds(client, article, 
 # Performance
 
 
-def test_five_hundred_comments_cost_the_same_queries_as_none(client, section, settings):
-    settings.PAGE_CACHE_SECONDS = 0  # what rendering costs, as after a purge
+@pytest.mark.usefixtures("uncached_pages")
+def test_five_hundred_comments_cost_the_same_queries_as_none(client, section):
     empty = ArticlePageFactory(parent=section, title="Empty")
     busy = ArticlePageFactory(parent=section, title="Busy")
     parents = CommentFactory.create_batch(250, page=busy)

@@ -21,14 +21,8 @@ from news.factories import (
 )
 from news.models import AppealTarget, ArticlePage, ProtestTally
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_pages")]
 ARTICLE_BUDGET = 11
-
-
-@pytest.fixture(autouse=True)
-def rendered_every_time(settings):
-    """What rendering costs, as after a purge: the whole-page cache would answer instead."""
-    settings.PAGE_CACHE_SECONDS = 0
 
 
 def queries(client, url):
