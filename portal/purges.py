@@ -27,6 +27,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from portal import pagecache
 
 logger = logging.getLogger(__name__)
+BOOKKEEPING_FIELDS = {"file_size", "file_hash"}
 PURGE_TIMEOUT = 5
 
 
@@ -135,8 +136,12 @@ def page_deleted(sender, instance, **kwargs):
 @receiver(post_save, sender="news.Region")
 @receiver(post_delete, sender="news.Region")
 @receiver(post_save, sender="news.CommentSettings")
-def site_changed(created=False, **kwargs):
-    """Names and settings printed across the site: rare edits, so everything goes. A row just
-    made (a site's settings on their first read, a new author) is not on any page yet."""
-    if not created:
-        pagecache.purge(pagecache.SITE)
+@receiver(post_save, sender="news.Picture")
+@receiver(post_delete, sender="news.Picture")
+def site_changed(created=False, update_fields=None, **kwargs):
+    """Names, pictures and settings shown across the site: rare edits, so everything goes. A row
+    just made (a site's settings on their first read, a new author or upload) is not on any page
+    yet, and Wagtail noting a picture's size or hash on first use changes nothing shown."""
+    if created or (update_fields and set(update_fields) <= BOOKKEEPING_FIELDS):
+        return
+    pagecache.purge(pagecache.SITE)

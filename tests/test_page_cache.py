@@ -17,6 +17,7 @@ from news.factories import (
     AppealPageFactory,
     ArticlePageFactory,
     CommentFactory,
+    PictureFactory,
     SectionPageFactory,
     TopicFactory,
 )
@@ -245,6 +246,21 @@ def test_a_page_is_kept_no_longer_than_its_urgent_banner_lasts(reader, home, art
     later(monkeypatch, 31)
     response = get(reader, article.url)
     assert response[pagecache.HIT_HEADER] == "miss"
+
+
+def test_editing_a_picture_or_an_author_purges_the_pages_showing_them(reader, article, author):
+    picture = PictureFactory(title="Picket line")
+    article.lead_image = picture
+    article.save_revision().publish()
+    get(reader, article.url)
+
+    picture.title = "Picket line, 1 May"
+    picture.save()
+    assert get(reader, article.url)[pagecache.HIT_HEADER] == "miss"
+
+    author.name = "Mariam T."
+    author.save()
+    assert "Mariam T." in get(reader, article.url).content.decode()
 
 
 def test_a_lost_purge_record_counts_as_a_change(reader, article):
