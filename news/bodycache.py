@@ -12,13 +12,12 @@ A link in the body to a page that has since moved keeps its old address until th
 published again or the entry expires; Wagtail redirects the old address meanwhile.
 """
 
-import time
-
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from news.models.images import Picture
+from portal import pagetree
 
 # Blocks whose output changes without a publish: rendered afresh each time.
 LIVE_BLOCKS = frozenset({"appeal_box"})
@@ -32,15 +31,11 @@ MISSING = object()
 @receiver(post_delete, sender=Picture)
 def pictures_changed(**kwargs):
     """A new focal point, file or credit changes every body that shows the picture."""
-    cache.set(PICTURES_GENERATION_KEY, time.time_ns(), None)
+    pagetree.new_generation(PICTURES_GENERATION_KEY)
 
 
 def pictures_generation():
-    value = cache.get(PICTURES_GENERATION_KEY)
-    if value is None:
-        cache.add(PICTURES_GENERATION_KEY, time.time_ns(), None)
-        value = cache.get(PICTURES_GENERATION_KEY)
-    return value
+    return pagetree.generation(PICTURES_GENERATION_KEY)
 
 
 def body_key(page):

@@ -9,8 +9,6 @@ A card's key names what it shows: the page tree's generation (any publish, unpub
 the pictures' and the authors' generations, and the card's comment count and appeal status.
 """
 
-import time
-
 from django.core.cache import cache
 from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.signals import post_delete, post_save
@@ -32,15 +30,11 @@ AUTHORS_GENERATION_KEY = "cards:authors"
 @receiver(post_delete, sender=Author)
 def authors_changed(**kwargs):
     """A renamed author changes the byline of every card that names them."""
-    cache.set(AUTHORS_GENERATION_KEY, time.time_ns(), None)
+    pagetree.new_generation(AUTHORS_GENERATION_KEY)
 
 
 def authors_generation():
-    value = cache.get(AUTHORS_GENERATION_KEY)
-    if value is None:
-        cache.add(AUTHORS_GENERATION_KEY, time.time_ns(), None)
-        value = cache.get(AUTHORS_GENERATION_KEY)
-    return value
+    return pagetree.generation(AUTHORS_GENERATION_KEY)
 
 
 def card_key(article, variant, generations):

@@ -27,11 +27,16 @@ TIMEOUT = 60 * 60 * 6
 
 
 def generation(key=GENERATION_KEY):
+    """The current generation under `key`; cached values keyed by it go stale when it moves on."""
     value = cache.get(key)
     if value is None:
         cache.add(key, time.time_ns(), None)
         value = cache.get(key)
     return value
+
+
+def new_generation(key=GENERATION_KEY):
+    cache.set(key, time.time_ns(), None)
 
 
 def cache_key(*parts):
@@ -52,7 +57,7 @@ def access_cache_key(*parts):
 @receiver(post_save, sender=Site)
 @receiver(post_delete, sender=Site)
 def tree_changed(**kwargs):
-    cache.set(GENERATION_KEY, time.time_ns(), None)
+    new_generation(GENERATION_KEY)
 
 
 @receiver(post_save, sender=PageViewRestriction)
@@ -60,7 +65,7 @@ def tree_changed(**kwargs):
 @receiver(post_save, sender=Site)
 @receiver(post_delete, sender=Site)
 def access_changed(**kwargs):
-    cache.set(ACCESS_GENERATION_KEY, time.time_ns(), None)
+    new_generation(ACCESS_GENERATION_KEY)
 
 
 def restricted_paths():

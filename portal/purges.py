@@ -17,7 +17,7 @@ from urllib.request import urlopen
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from wagtail.contrib.frontend_cache.backends import HTTPBackend
 from wagtail.contrib.frontend_cache.backends.http import PurgeRequest
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
@@ -70,17 +70,12 @@ def listing_urls(page):
     paths = ["/", reverse("sitemap"), reverse("news:feed"), reverse("news:feed_atom")]
     published = page.first_published_at
     if published is not None:
-        try:
-            paths += [
-                reverse("news:archive_index"),
-                reverse("news:archive_year", kwargs={"year": f"{published:%Y}"}),
-                reverse(
-                    "news:archive_month",
-                    kwargs={"year": f"{published:%Y}", "month": f"{published:%m}"},
-                ),
-            ]
-        except NoReverseMatch:  # pragma: no cover - the archive routes are part of news.urls
-            pass
+        year, month = f"{published:%Y}", f"{published:%m}"
+        paths += [
+            reverse("news:archive_index"),
+            reverse("news:archive_year", kwargs={"year": year}),
+            reverse("news:archive_month", kwargs={"year": year, "month": month}),
+        ]
     urls = [root + path for path in paths]
     parent = page.get_parent()
     if parent is not None and not parent.is_root():
