@@ -99,3 +99,16 @@ def test_media_stay_on_disk_without_a_bucket():
     result = manage("shell", "--no-imports", "-c", MEDIA_STORAGE, **GOOD)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["FileSystemStorage", "-", "/media/images/a.png"]
+
+
+def test_workers_keep_their_database_connection_between_requests():
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.db import connection; "
+        "print(connection.settings_dict['CONN_MAX_AGE'], connection.settings_dict['CONN_HEALTH_CHECKS'])",
+        **GOOD,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["60", "True"]

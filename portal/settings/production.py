@@ -54,8 +54,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 DEMO_CONTENT_ALLOWED = False
-CONN_MAX_AGE = 60
-CONN_HEALTH_CHECKS = True
+# Each worker keeps its connection between requests (a new one costs milliseconds). Django reads
+# both per database: as settings of their own they would do nothing.
+DATABASES["default"].update(CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True)  # noqa: F405
 
 # Background work (receipts, notifications, Wagtail's search and reference indexes) waits in the
 # database for `manage.py db_worker`; several workers on several hosts each take a task once.
