@@ -21,7 +21,7 @@ from django.urls import reverse
 from wagtail.contrib.frontend_cache.backends import HTTPBackend
 from wagtail.contrib.frontend_cache.backends.http import PurgeRequest
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from portal import pagecache
@@ -120,6 +120,17 @@ def page_deleted(sender, instance, **kwargs):
         pagecache.purge(pagecache.SITE)
         if instance.live:
             purge_front_cache(listing_urls(instance))
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def access_changed(sender, instance, **kwargs):
+    """A password or login put on a page (or taken off) hides it, and everything beneath it,
+    from every listing and every stored copy, at once."""
+    pagecache.purge(pagecache.SITE)
+    page = instance.page
+    purge_front_cache_pages(page.get_descendants(inclusive=True).live().specific())
+    purge_front_cache(listing_urls(page))
 
 
 @receiver(post_save, sender=Site)

@@ -9,6 +9,7 @@ from news.factories import (
     HomePageFactory,
     SectionPageFactory,
 )
+from portal import pagecache
 
 
 def pytest_collection_modifyitems(config, items):
@@ -22,6 +23,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def same_clock(monkeypatch):
+    # One process, one clock: no allowance for machines that disagree about the time, so what
+    # was kept is served right after it was purged and re-rendered, as it is a second later.
+    monkeypatch.setattr(pagecache, "CLOCK_SKEW", 0)
 
 
 @pytest.fixture(autouse=True)

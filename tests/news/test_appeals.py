@@ -44,6 +44,7 @@ def test_expired_appeal_takes_the_banner_down_on_its_own(client, appeals):
     assert banner(client) == ""
 
 
+@pytest.mark.usefixtures("uncached_pages")  # the banner's own cache; stored pages: test_page_cache
 def test_banner_cache_never_outlives_expiry(client, appeals, monkeypatch):
     soon = timezone.now() + timedelta(minutes=5)
     AppealPageFactory(parent=appeals, title="Expiring soon", expires_at=soon)

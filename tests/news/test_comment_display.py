@@ -1,8 +1,11 @@
 """How comments show: plain text made safe, threads, counts, and what never shows."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from wagtail.models import Site
 
 from news.comments.text import comment_html
@@ -174,15 +177,16 @@ def test_a_rendered_thread_follows_approvals_and_edits_at_once(client, article, 
     assert "Late reply" in html and "Second thoughts" in html and "First thoughts" not in html
 
 
-def test_closing_comments_takes_the_reply_links_off_a_rendered_thread(client, article, settings):
+def test_closing_comments_takes_the_reply_links_off_a_rendered_thread(
+    client, article, settings, monkeypatch
+):
     settings.PAGE_CACHE_SECONDS = 0  # the thread's HTML beneath the whole-page cache
     top = CommentFactory(page=article)
     assert f"?replyto={top.pk}" in client.get(article.url).content.decode()
     settings = CommentSettings.for_site(Site.objects.get(is_default_site=True))
     settings.close_after_days = 1
     settings.save()
-    type(article).objects.filter(pk=article.pk).update(
-        first_published_at=article.first_published_at.replace(year=2001)
-    )
+    two_days_on = timezone.now() + timedelta(days=2)
+    monkeypatch.setattr(timezone, "now", lambda: two_days_on)
     html = client.get(article.url).content.decode()
     assert "Comments are closed." in html and "?replyto=" not in html
