@@ -16,6 +16,10 @@ the last change of each of its tags, so a purge is one cache write per tag, what
 number of pages, and reaches every process that shares the cache (Redis when `REDIS_URL` is
 set). The same events purge the front cache (nginx, a CDN) through
 `wagtail.contrib.frontend_cache`, by URL: see `purges.py`.
+
+*Pieces* of a page (an article's header, footer and related list) are kept the same way, with
+their own tags, for the readers a whole page cannot serve: a reader with a session, the first
+view after a purge. A stored piece's tags count for the page that shows it.
 """
 
 import hashlib
@@ -33,6 +37,9 @@ from django.utils.cache import cc_delim_re, patch_cache_control
 logger = logging.getLogger(__name__)
 
 ENTRY_PREFIX = "pagecache:page:"
+PIECE_PREFIX = "pagecache:piece:"
+# Pieces are re-rendered cheaply; this bounds how long an unused one occupies the cache.
+PIECE_SECONDS = 6 * 60 * 60
 TAG_PREFIX = "pagecache:tag:"
 SITE, LISTINGS = "site", "listings"
 # A purge and a render on another machine may disagree by this much about the time.
@@ -75,13 +82,16 @@ def shows_one_page():
 def changes_at(when):
     """What the response shows changes at `when` (an aware datetime, past ones ignored)
     without any event to purge it: a banner expires, a campaign ends."""
+    if when is not None:
+        changes_at_timestamp(when.timestamp())
+
+
+def changes_at_timestamp(timestamp):
     dependencies = _rendering.get()
-    if dependencies is not None and when is not None:
-        timestamp = when.timestamp()
-        if timestamp <= time.time():
-            return
-        if dependencies.expires_at is None or timestamp < dependencies.expires_at:
-            dependencies.expires_at = timestamp
+    if dependencies is None or timestamp <= time.time():
+        return
+    if dependencies.expires_at is None or timestamp < dependencies.expires_at:
+        dependencies.expires_at = timestamp
 
 
 def purge(*tags):
@@ -154,10 +164,67 @@ def last_changes(tags):
     return {keys[key]: value for key, value in found.items()}
 
 
-def fresh(entry):
+def fresh(entry, changes=None):
+    """Rendered after the last change of each of its tags (read now unless `changes` are given)."""
+    if changes is None:
+        changes = last_changes(entry["tags"])
     rendered_at = entry["rendered_at"]
-    changes = last_changes(entry["tags"])
-    return all(changed < rendered_at - CLOCK_SKEW for changed in changes.values())
+    return all(changes.get(tag, rendered_at) < rendered_at - CLOCK_SKEW for tag in entry["tags"])
+
+
+def record_tags(tags, rendered_at):
+    """A tag never purged yet gets a change from before this render, so that losing it later
+    (evicted from the cache) reads as a change, not as "never changed"."""
+    tag_keys = [TAG_PREFIX + tag for tag in tags]
+    recorded = cache.get_many(tag_keys)
+    for tag_key in tag_keys:
+        if tag_key not in recorded:
+            cache.add(tag_key, rendered_at - CLOCK_SKEW - 1, None)
+
+
+def kept_pieces(names):
+    """{name: HTML} of the pieces still fresh among `names`, in two cache reads whatever their
+    number. What they show is what the response being rendered shows."""
+    entries = cache.get_many([PIECE_PREFIX + name for name in names])
+    changes = last_changes({tag for entry in entries.values() for tag in entry["tags"]})
+    found = {}
+    for key, entry in entries.items():
+        expires_at = entry["expires_at"]
+        if fresh(entry, changes) and (expires_at is None or expires_at > time.time()):
+            shows(*entry["tags"])
+            if expires_at is not None:
+                changes_at_timestamp(expires_at)
+            found[key.removeprefix(PIECE_PREFIX)] = entry["html"]
+    return found
+
+
+def keep_piece(name, render):
+    """`render()`'s HTML, kept under `name` with the tags of what it showed while rendering.
+
+    A piece is part of one page, not a listing: a publish elsewhere does not make it stale.
+    """
+    rendered_at = time.time()
+    dependencies = Dependencies(lists_pages=False)
+    token = _rendering.set(dependencies)
+    try:
+        html = render()
+    finally:
+        _rendering.reset(token)
+    shows(*dependencies.tags)
+    timeout = PIECE_SECONDS
+    if dependencies.expires_at is not None:
+        changes_at_timestamp(dependencies.expires_at)
+        timeout = min(timeout, int(dependencies.expires_at - rendered_at))
+    if timeout > 0:
+        record_tags(dependencies.tags, rendered_at)
+        entry = {
+            "rendered_at": rendered_at,
+            "tags": sorted(dependencies.tags),
+            "expires_at": dependencies.expires_at,
+            "html": html,
+        }
+        cache.set(PIECE_PREFIX + name, entry, timeout)
+    return html
 
 
 class PageCacheMiddleware:
@@ -213,13 +280,7 @@ class PageCacheMiddleware:
             "content": response.content,
             "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
         }
-        # A tag never purged yet gets a change from before this render, so that losing it later
-        # (evicted from the cache) reads as a change, not as "never changed".
-        tag_keys = [TAG_PREFIX + tag for tag in tags]
-        recorded = cache.get_many(tag_keys)
-        for tag_key in tag_keys:
-            if tag_key not in recorded:
-                cache.add(tag_key, rendered_at - CLOCK_SKEW - 1, None)
+        record_tags(tags, rendered_at)
         cache.set(key, entry, timeout)
         response[HIT_HEADER] = "miss"
         self.mark_public(response)

@@ -8,9 +8,11 @@ change, so a change reaches every process that shares the cache at once (REDIS_U
 """
 
 import time
+from contextvars import ContextVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q, Subquery, Value
 from django.db.models.functions import Concat
 from django.db.models.signals import post_delete, post_save
@@ -26,17 +28,31 @@ ACCESS_GENERATION_KEY = "pagetree:access-generation"
 TIMEOUT = 60 * 60 * 6
 
 
+# The generations as the current request first read them: one cache read each per request, not
+# one per cached value looked up (a request reading old keys meanwhile merely misses).
+_seen = ContextVar("pagetree_generations", default=None)
+
+
 def generation(key=GENERATION_KEY):
     """The current generation under `key`; cached values keyed by it go stale when it moves on."""
+    seen = _seen.get()
+    if seen is not None and key in seen:
+        return seen[key]
     value = cache.get(key)
     if value is None:
         cache.add(key, time.time_ns(), None)
         value = cache.get(key)
+    if seen is not None:
+        seen[key] = value
     return value
 
 
 def new_generation(key=GENERATION_KEY):
-    cache.set(key, time.time_ns(), None)
+    value = time.time_ns()
+    cache.set(key, value, None)
+    seen = _seen.get()
+    if seen is not None:
+        seen[key] = value
 
 
 def cache_key(*parts):
@@ -57,7 +73,9 @@ def access_cache_key(*parts):
 @receiver(post_save, sender=Site)
 @receiver(post_delete, sender=Site)
 def tree_changed(**kwargs):
+    # Again once committed: a reader who read the old rows meanwhile kept them under the new one.
     new_generation(GENERATION_KEY)
+    transaction.on_commit(new_generation)
 
 
 @receiver(post_save, sender=PageViewRestriction)
@@ -114,7 +132,11 @@ class PageRoutingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        token = _seen.set(cache.get_many([GENERATION_KEY, ACCESS_GENERATION_KEY]))
+        try:
+            return self.get_response(request)
+        finally:
+            _seen.reset(token)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         site = self.site_for(request)
@@ -142,12 +164,27 @@ class PageRoutingMiddleware:
                 return  # Wagtail routes it the usual way, to its 404
             cache.set(key, target, TIMEOUT)
         content_type_id, page_pk, consumed = target
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        page = cached_page(content_type_id, page_pk)
         try:
-            page = model.objects.get(pk=page_pk)
+            if page is None:
+                raise Http404
             request._wagtail_route_for_request = page.route(request, components[consumed:])
-        except (model.DoesNotExist, Http404):
+        except Http404:
             request._wagtail_route_for_request = None
+
+
+def cached_page(content_type_id, pk):
+    """The page, or None, read once per generation: what readers see of its row changes only when
+    it is published, unpublished, moved or deleted (saving a draft leaves it as it was)."""
+    key = cache_key("page", pk)
+    page = cache.get(key)
+    if page is None:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        page = model.objects.filter(pk=pk).first()
+        if page is None:
+            return None
+        cache.set(key, page, TIMEOUT)
+    return page
 
 
 def deepest_page_on(site, components):

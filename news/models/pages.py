@@ -23,7 +23,7 @@ from wagtail.models import Orderable, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from news import bodycache
+from news import bodycache, pieces
 from news.blocks import AppealUpdatesBlock, ArticleBodyBlock
 from news.comments import thread
 from news.letters import Letter, describe_placeholders, fill, unknown_placeholders
@@ -445,6 +445,16 @@ class ArticlePage(TreePage):
         context["comments"] = thread.CommentThread(
             self, request, form=comment_form, message=comment_message
         )
+        pagecache.shows_one_page()
+        pagecache.shows_pages(self)
+        context["pieces"] = pieces.ArticlePieces(self, request)
+        return context
+
+    def reading(self, request):
+        """What the article's kept pieces show (news/pieces.py), and the page cache's tags for it.
+
+        Read only when a piece must be rendered: the first view after a publish or a purge.
+        """
         live = not getattr(request, "is_preview", False)
         if live:
             models.prefetch_related_objects(
@@ -456,19 +466,24 @@ class ArticlePage(TreePage):
                     ),
                 ),
             )
-        context["related"] = related = self.related() if live else []
+        related = self.related() if live else []
         body_rendered = (
             bodycache.cacheable(self, {"request": request})
             and bodycache.cached_parts(self) is not None
         )
         self.load_pictures(related, body_rendered)
-        context["terms"] = terms = self.terms(from_database=live)
-        pagecache.shows_one_page()
-        pagecache.shows_pages(self, *related)
+        terms = self.terms(from_database=live)
+        # Not its own page's tag: the pieces show no comments, and a publish changes their keys.
         # Its related list changes when an article on one of its topics is published.
-        pagecache.shows(*(topic_tag(url) for kind, _, url in terms if kind == "topic"))
-        context["structured_data"] = self.structured_data(terms)
-        return context
+        tags = {f"page:{article.pk}" for article in related} | {
+            topic_tag(url) for kind, _, url in terms if kind == "topic"
+        }
+        reading = {
+            "related": related,
+            "terms": terms,
+            "structured_data": self.structured_data(terms),
+        }
+        return reading, tags
 
     def structured_data(self, terms):
         """schema.org NewsArticle, for search engines and link previews."""

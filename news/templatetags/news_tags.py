@@ -44,3 +44,30 @@ def canonical_url(context):
     if page_number.isdigit() and page_number != "1":
         url += f"?page={page_number}"
     return url
+
+
+class KeptNode(template.Node):
+    def __init__(self, name, nodelist):
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context):
+        def render(reading):
+            with context.push(reading):
+                return self.nodelist.render(context)
+
+        return context["pieces"].render(self.name, render)
+
+
+@register.tag
+def kept(parser, token):
+    """`{% kept "header" %}...{% endkept %}`: a piece of an article kept as HTML (news/pieces.py).
+
+    What is inside may read `related`, `terms` and `structured_data`, which are read from the
+    database only when the piece is rendered. Blocks inside it may be overridden as usual.
+    """
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('Usage: {% kept "name" %}...{% endkept %}')
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(bits[1][1:-1], nodelist)

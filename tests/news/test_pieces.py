@@ -1,0 +1,109 @@
+"""An article's header, footer, related list and metadata are kept as HTML (news/pieces.py):
+the first reader after a change renders them, the next ones read them in a cache round trip,
+and every change a reader could notice reaches them at once."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from news.factories import (
+    ArticlePageFactory,
+    AuthorFactory,
+    CommentFactory,
+    PictureFactory,
+    TopicFactory,
+)
+from news.models import CommentStatus
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_pages")]
+
+
+@pytest.fixture
+def strikes():
+    return TopicFactory(name="Strikes")
+
+
+@pytest.fixture
+def story(section, strikes):
+    ArticlePageFactory(parent=section, title="Dockers strike", topics=[strikes])
+    return ArticlePageFactory(
+        parent=section,
+        title="Miners strike",
+        topics=[strikes],
+        authors=[AuthorFactory(name="Dana Reyes", bio="<p>Labour reporter.</p>")],
+        lead_image=PictureFactory(),
+    )
+
+
+def view(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def test_a_second_reader_is_served_the_kept_pieces_without_a_query(client, story):
+    first, _ = view(client, story.url)
+    second, queries = view(client, story.url)
+
+    def pieces(html):  # all but the comment form, which carries a token signed by the second
+        return html[: html.index('id="comments"')] + html[html.index('id="related-title"') :]
+
+    assert pieces(second) == pieces(first)
+    assert queries == 0
+    for shown in ("Miners strike", "Dana Reyes", "Labour reporter.", "Dockers strike", "Strikes"):
+        assert shown in second
+
+
+def test_a_new_article_on_its_topic_joins_the_related_list(client, section, story, strikes):
+    view(client, story.url)
+    ArticlePageFactory(parent=section, title="Teachers strike", topics=[strikes])
+    assert "Teachers strike" in view(client, story.url)[0]
+
+
+def test_unpublishing_a_related_article_takes_it_off_the_list(client, section, story):
+    view(client, story.url)
+    section.get_children().get(title="Dockers strike").unpublish()
+    assert "Dockers strike" not in view(client, story.url)[0]
+
+
+def test_renaming_an_author_changes_the_byline_and_the_box(client, story):
+    view(client, story.url)
+    author = story.authors[0]
+    author.name = "Dana Reyes-Okafor"
+    author.save()
+    assert view(client, story.url)[0].count("Dana Reyes-Okafor") >= 2
+
+
+def test_publishing_the_article_renders_its_pieces_again(client, story):
+    view(client, story.url)
+    story.standfirst = "Three pits walked out at dawn."
+    story.save_revision().publish()
+    assert "Three pits walked out at dawn." in view(client, story.url)[0]
+
+
+def test_a_comment_on_the_article_keeps_its_pieces(client, story):
+    view(client, story.url)
+    CommentFactory(page=story, status=CommentStatus.PENDING).set_status(CommentStatus.APPROVED)
+    html, queries = view(client, story.url)
+    assert "1 comment" in html
+    assert queries == 1  # the thread read back; header, footer and related list kept
+
+
+def test_a_password_on_its_section_is_asked_for_at_once(client, story):
+    view(client, story.url)
+    PageViewRestriction.objects.create(
+        page=story.get_parent(), restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
+    )
+    html, _ = view(client, story.url)
+    assert "Labour reporter." not in html and "password" in html.lower()
+
+
+def test_a_preview_is_never_kept(admin_client, client, story):
+    view(client, story.url)
+    story.standfirst = "A draft nobody should see yet."
+    story.save_revision()
+    preview = admin_client.get(f"/admin/pages/{story.pk}/view_draft/")
+    assert "A draft nobody should see yet." in preview.content.decode()
+    assert "A draft nobody should see yet." not in view(client, story.url)[0]
