@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from news import pieces
 from news.feeds import ArticleFeed
 from news.models import ArticlePage, Author, Region, Topic
 from news.pagination import paginate
@@ -53,13 +54,15 @@ def _articles_of(kind, slug):
 @require_safe
 def taxonomy(request, kind, slug):
     owner, articles = _articles_of(kind, slug)
+    page = paginate(request, articles.for_cards(), PAGE_SIZE, name=f"{kind}:{owner.slug}")
     return render(
         request,
         "news/taxonomy.html",
         {
             "kind": kind,
             "owner": owner,
-            "articles": paginate(request, articles.for_cards(), PAGE_SIZE),
+            "articles": page,
+            "pieces": pieces.for_listing(request, page.number),
             "feed_url": request.path + "feed/",
             "atom_url": request.path + "feed/atom/",
         },
@@ -131,7 +134,7 @@ def archive(request, year, month=None):
     else:
         end = start.replace(year=year + (start.month == 12), month=start.month % 12 + 1)
     articles = ArticlePage.objects.filter(first_published_at__gte=start, first_published_at__lt=end)
-    page = paginate(request, articles.for_cards(), PAGE_SIZE)
+    page = paginate(request, articles.for_cards(), PAGE_SIZE, name=f"archive:{year}:{month}")
     if not page.paginator.count:
         raise Http404("Nothing was published then")
     months = _month_counts(articles) if month is None else []
@@ -145,6 +148,7 @@ def archive(request, year, month=None):
             "period_start": start,
             "months": months,
             "articles": page,
+            "pieces": pieces.for_listing(request, page.number),
         },
     )
 

@@ -121,6 +121,7 @@ class HomePage(TreePage):
                 return chosen
         urgent = AppealPage.urgent_appeal()
         if urgent:
+            pagecache.changes_at(urgent["expires_at"])  # then the newest article leads
             return ArticlePage.objects.for_cards().filter(pk=urgent["id"]).first()
         return ArticlePage.objects.for_cards().first()
 
@@ -154,10 +155,18 @@ class HomePage(TreePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["lead"] = lead = self.lead()
-        context["lead_cards"] = [lead] if lead else []
-        context["sections"] = self.section_listings(exclude=lead)
+        context["pieces"] = pieces.for_listing(request, read=self.reading)
         return context
+
+    def reading(self):
+        """The lead and each section's newest, read only when the kept listing is stale."""
+        lead = self.lead()
+        context = {
+            "lead": lead,
+            "lead_cards": [lead] if lead else [],
+            "sections": self.section_listings(exclude=lead),
+        }
+        return context, set()
 
 
 class SectionPage(RoutablePageMixin, TreePage):
@@ -197,8 +206,11 @@ class SectionPage(RoutablePageMixin, TreePage):
 
     @path("")
     def listing(self, request):
-        page = paginate(request, self.articles().for_cards(), LISTING_PAGE_SIZE)
-        return self.render(request, context_overrides={"articles": page})
+        page = paginate(
+            request, self.articles().for_cards(), LISTING_PAGE_SIZE, name=f"section:{self.pk}"
+        )
+        listing = {"articles": page, "pieces": pieces.for_listing(request, page.number)}
+        return self.render(request, context_overrides=listing)
 
     def get_cached_paths(self):
         return ["/", "/feed/", "/feed/atom/"]
@@ -447,7 +459,7 @@ class ArticlePage(TreePage):
         )
         pagecache.shows_one_page()
         pagecache.shows_pages(self)
-        context["pieces"] = pieces.ArticlePieces(self, request)
+        context["pieces"] = pieces.for_article(self, request)
         return context
 
     def reading(self, request):

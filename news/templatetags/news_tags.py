@@ -55,15 +55,19 @@ class KeptNode(template.Node):
             with context.push(reading):
                 return self.nodelist.render(context)
 
-        return context["pieces"].render(self.name, render)
+        pieces = context.get("pieces")
+        if pieces is None:  # a page that keeps nothing: rendered every time
+            return self.nodelist.render(context)
+        return pieces.render(self.name, render)
 
 
 @register.tag
 def kept(parser, token):
-    """`{% kept "header" %}...{% endkept %}`: a piece of an article kept as HTML (news/pieces.py).
+    """`{% kept "header" %}...{% endkept %}`: a piece of the page kept as HTML (news/pieces.py).
 
-    What is inside may read `related`, `terms` and `structured_data`, which are read from the
-    database only when the piece is rendered. Blocks inside it may be overridden as usual.
+    What is inside may read what the page's pieces read (an article's `related`, `terms` and
+    `structured_data`), which comes from the database only when the piece is rendered. Blocks
+    inside it may be overridden as usual.
     """
     bits = token.split_contents()
     if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:

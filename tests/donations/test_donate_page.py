@@ -216,7 +216,7 @@ def test_supporters_list_is_off_by_default_and_shows_only_those_who_agreed(clien
     assert "public list of supporters" in html
 
     page.show_supporters = False
-    page.save()
+    page.save_revision().publish()
     html = client.get(page.url).content.decode()
     assert "Rosa" not in html and "public list of supporters" not in html
 

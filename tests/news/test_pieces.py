@@ -107,3 +107,40 @@ def test_a_preview_is_never_kept(admin_client, client, story):
     preview = admin_client.get(f"/admin/pages/{story.pk}/view_draft/")
     assert "A draft nobody should see yet." in preview.content.decode()
     assert "A draft nobody should see yet." not in view(client, story.url)[0]
+
+
+# Listings
+
+
+@pytest.mark.parametrize(
+    "url,expected_queries",
+    [("/", 0), ("/analysis/", 0), ("{month}", 0), ("/topics/strikes/", 1)],  # the topic's row
+)
+def test_a_listing_is_served_from_its_kept_cards(client, story, url, expected_queries):
+    url = url.format(month=story.first_published_at.strftime("/%Y/%m/"))
+    first, _ = view(client, url)
+    second, queries = view(client, url)
+    assert second == first and "Miners strike" in second
+    assert queries == expected_queries
+
+
+@pytest.mark.parametrize("url", ["/", "/analysis/", "/topics/strikes/"])
+def test_a_new_article_joins_every_kept_listing_at_once(client, section, story, strikes, url):
+    view(client, url)
+    ArticlePageFactory(parent=section, title="Teachers strike", topics=[strikes])
+    assert "Teachers strike" in view(client, url)[0]
+
+
+def test_an_approved_comment_updates_the_count_on_a_kept_listing(client, section, story):
+    view(client, section.url)
+    CommentFactory(page=story, status=CommentStatus.PENDING).set_status(CommentStatus.APPROVED)
+    assert "1 comment" in view(client, section.url)[0]
+
+
+def test_each_page_of_a_listing_is_kept_apart(client, section, story):
+    for n in range(25):
+        ArticlePageFactory(parent=section, title=f"Dispatch {n:02}")
+    first_page, _ = view(client, section.url)
+    second_page, _ = view(client, f"{section.url}?page=2")
+    assert "Dispatch 24" in first_page and "Dispatch 24" not in second_page
+    assert "Miners strike" in second_page
