@@ -5,17 +5,19 @@
     .venv/bin/python bench/run.py --help           # duration, connections, modes
 
 Seeds the database once (bench/seed.py; later runs reuse it). Then, for each mode (`uncached`:
-gunicorn with the page cache off, what every cache miss costs; `cached`: the default settings),
-starts gunicorn with two workers and portal.settings.bench, loads each page with wrk (installed
-from Debian if missing; a Python load generator otherwise) and, right after, the floor: a bare
-Django view answering the same number of bytes. Listings, archives and search are loaded again
-at 32 connections for their 99th percentile. Prints requests per second, median and
-99th-percentile latency, each row's ratio to the floor (page req/s ÷ floor req/s), the SQL
+gunicorn with the page cache off, what every cache miss costs; `cached`: the default settings;
+`front`: those behind nginx configured from deploy/nginx/), starts gunicorn with two workers and
+portal.settings.bench, loads each page with wrk (installed from Debian if missing; a Python load
+generator otherwise) and, right after, the floor: a bare Django view answering the same number
+of bytes (for `front`, nginx serving a file of that size). Listings, archives and search are
+loaded again at 32 connections for their 99th percentile. Prints requests per second, median
+and 99th-percentile latency, each row's ratio to the floor (page req/s ÷ floor req/s), the SQL
 queries each page makes, the resident memory of each worker after the mode's run, and the
 machine's load average (the machine may be shared: read the rows against it).
 """
 
 import argparse
+import getpass
 import http.client
 import os
 import re
@@ -24,6 +26,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -32,6 +35,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
+DEPLOY_NGINX = ROOT / "deploy" / "nginx"
 SETTINGS = "portal.settings.bench"
 WORKERS = 2
 WARM_UP_SECONDS = 2
@@ -109,7 +113,7 @@ def get(url):
     response = connection.getresponse()
     body = response.read()
     connection.close()
-    return response.status, body
+    return response.status, body, response.headers
 
 
 class Server:
@@ -141,6 +145,39 @@ class Server:
                 sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
         return sorted(sizes)
 
+    def check_served(self, path):
+        """After a page's load: raise if it was not served the way the mode means to."""
+
+
+class FrontCache(Server):
+    """nginx in front of gunicorn: its workers are still the ones weighed, and the floor is
+    nginx answering a file of the page's size."""
+
+    def __init__(self, base_url, process, floor_dir):
+        super().__init__(base_url, process)
+        self.floor_dir = floor_dir
+
+    def floor_url(self, size):
+        (self.floor_dir / str(size)).write_bytes(b"x" * size)
+        return self.url(f"/bench/floor/{size}")
+
+    def check_served(self, path):
+        """Answered from nginx's cache, not passed on to gunicorn."""
+        status = get(self.url(path))[2]["X-Front-Cache"]
+        if status != "HIT":
+            raise SystemExit(f"nginx did not keep {path}: X-Front-Cache {status}")
+
+
+def wait_for(server, name):
+    for _ in range(150):
+        try:
+            if get(server.url("/robots.txt"))[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{name} did not start")
+
 
 @contextmanager
 def gunicorn(env_changes):
@@ -168,26 +205,84 @@ def gunicorn(env_changes):
     )
     server = Server(f"http://127.0.0.1:{port}", process)
     try:
-        for _ in range(150):
-            try:
-                if get(server.url("/robots.txt"))[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("gunicorn did not start")
+        wait_for(server, "gunicorn")
         yield server
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
 
 
-# Each mode is a context manager yielding a Server. A third, "behind the front cache (nginx)",
-# is one more entry: start gunicorn, start nginx in front of it, yield a Server whose base URL
-# is nginx's (and whose floor_url is nginx serving the same bytes as a file).
+@contextmanager
+def front_cache():
+    """The cached gunicorn behind nginx configured as deploy/nginx/ documents.
+
+    Only the machine-specific outer file is written here (ports, temporary folders), as
+    tests/deploy/test_nginx.py does; it includes the repository's http.conf and locations.conf,
+    and adds the floor: nginx serving a file of a page's size at the floor's address.
+    """
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        raise SystemExit("nginx is needed for the front mode: make browser installs it")
+    with (
+        gunicorn({"PAGE_CACHE_SECONDS": None, "TRUSTED_PROXY_COUNT": "1"}) as app,
+        tempfile.TemporaryDirectory(prefix="bench-nginx-") as folder,
+    ):
+        folder, port = Path(folder), free_port()
+        (folder / "floor").mkdir()
+        config = folder / "nginx.conf"
+        config.write_text(
+            f"""
+daemon off;
+user {getpass.getuser()};
+worker_processes auto;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    proxy_cache_path {folder}/cache levels=1:2 keys_zone=portal:10m use_temp_path=off;
+    upstream portal_app {{
+        server {app.base_url.removeprefix("http://")};
+        keepalive 32;
+    }}
+    include {DEPLOY_NGINX}/http.conf;
+    server {{
+        listen 127.0.0.1:{port};
+        include {DEPLOY_NGINX}/locations.conf;
+        # The floor: the same number of bytes, from a file.
+        location /bench/floor/ {{
+            alias {folder}/floor/;
+            default_type "text/html; charset=utf-8";
+        }}
+    }}
+}}
+"""
+        )
+        check = subprocess.run([binary, "-t", "-c", str(config)], capture_output=True, text=True)
+        if check.returncode:
+            raise SystemExit(f"nginx refused its configuration:\n{check.stderr}")
+        process = subprocess.Popen([binary, "-c", str(config)])
+        try:
+            server = FrontCache(f"http://127.0.0.1:{port}", app.process, folder / "floor")
+            wait_for(server, "nginx")
+            yield server
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+# Each mode is a context manager yielding a Server.
 MODES = {
     "uncached": lambda: gunicorn({"PAGE_CACHE_SECONDS": "0"}),
     "cached": lambda: gunicorn({"PAGE_CACHE_SECONDS": None}),
+    "front": front_cache,
 }
 
 
@@ -239,7 +334,7 @@ def load_with_python(url, seconds, connections):
     def user():
         while time.monotonic() < stop:
             started = time.perf_counter()
-            status, _ = get(url)
+            status, *_ = get(url)
             latencies.append((time.perf_counter() - started) * 1000)
             if status != 200:
                 failures.append(status)
@@ -275,7 +370,7 @@ def measure_mode(mode, server, pages, queries, args, wrk):
     """Every page through `server`, each beside its floor; the rows of one mode."""
     rows = []
     for name, path in pages:
-        status, body = get(server.url(path))
+        status, body, _ = get(server.url(path))
         if status != 200:
             raise SystemExit(f"{path} answered {status} ({mode})")
         counts = [args.connections]
@@ -295,6 +390,7 @@ def measure_mode(mode, server, pages, queries, args, wrk):
                     "floor": measure(server.floor_url(len(body)), connections, args, wrk),
                 }
             )
+            server.check_served(path)
     return rows
 
 
