@@ -15,7 +15,6 @@ from wagtail.search.models import IndexEntry
 from wagtail.signals import page_published
 
 from news.models.pages import NEWEST_FIRST
-from news.pagination import cached_count
 
 MAX_QUERY_LENGTH = 200
 EXCERPT_WORDS = 40
@@ -42,57 +41,39 @@ class Document(Func):
     output_field = SearchVectorField()
 
 
-class PostgresMatches:
+def newest_matches_on_postgres(articles, text):
     """The articles matching every word of `text` (in any form: "docker" finds "dockers"),
-    as the paginator reads them: headline matches newest first, then the others newest first.
+    newest first, as on SQLite.
 
-    Each group is a walk down the newest-first index (migration 0007) that looks up each
-    article's index entry by its key and stops once it has a page of matches: for a word in
-    a third of the archive, about sixty articles for the first page. A rare word is found
-    through the GIN indexes instead; PostgreSQL picks whichever is cheaper. Joining every
-    match to its page and sorting them all, as Wagtail's search does, read and joined
-    thousands of entries on a text id for each page of twenty.
+    PostgreSQL walks the newest-first index (migration 0007), looks up each article's index
+    entry by its key and stops once it has a page of matches: for a word in a third of the
+    archive, about sixty articles for the first page. For a rare word it reads the matches
+    from the GIN index (migration 0009) and sorts those few instead. Wagtail's search, and
+    headline matches first, meant joining every match to its page and sorting them all on
+    each view (100 ms for a common word in 10,000 articles); and a second walk for matches
+    outside the headline cannot be planned, as PostgreSQL cannot know how often a word in
+    the body is in the headline too (a region's name always is: the walk read the archive).
     """
-
-    def __init__(self, articles, text):
-        query = SearchQuery(text, search_type="plain")
-        entries = IndexEntry.objects.filter(
-            content_type_id__in=get_descendants_content_types_pks(articles.model),
-            object_id=Cast(OuterRef("pk"), CharField(max_length=50)),
-        )
-        matching = entries.alias(document=Document(F("title"), F("body"))).filter(document=query)
-        self.all = articles.filter(Exists(matching)).order_by()
-        self.in_headline = articles.filter(Exists(entries.filter(title=query)))
-        self.elsewhere = articles.filter(Exists(matching.exclude(title=query)))
-
-    def count(self):
-        return cached_count(self.all)
-
-    def __getitem__(self, page):
-        start, stop = page.start or 0, page.stop
-        first = list(_newest_first(self.in_headline)[start:stop])
-        if len(first) == stop - start:
-            return first
-        # This page reaches past the headline matches: where they end is known from this
-        # page if it holds some of them, and otherwise counted (once per publish).
-        headlines = start + len(first) if first else cached_count(self.in_headline.order_by())
-        rest_start = max(0, start - headlines)
-        rest_stop = rest_start + (stop - start - len(first))
-        return first + list(_newest_first(self.elsewhere)[rest_start:rest_stop])
-
-
-def _newest_first(articles):
-    return articles.order_by(*NEWEST_FIRST).values_list("pk", flat=True)
+    query = SearchQuery(text, search_type="plain")
+    entries = _entry_of(articles.model)
+    matching = entries.alias(document=Document(F("title"), F("body"))).filter(document=query)
+    return articles.filter(Exists(matching)).order_by(*NEWEST_FIRST).values_list("pk", flat=True)
 
 
 def indexed_text(articles):
     """`articles` with the text their index entry holds (standfirst, body, then bylines and
     terms: what a search matched), to draw excerpts from without reading their bodies."""
-    entry = IndexEntry.objects.filter(
-        content_type_id__in=get_descendants_content_types_pks(articles.model),
+    entry = _entry_of(articles.model)
+    return articles.annotate(indexed_text=Subquery(entry.values("body_text")[:1]))
+
+
+def _entry_of(model):
+    """The index entry of the outer query's page, found by its key (content type, text id)."""
+    return IndexEntry.objects.filter(
+        # Sorted: the same words are the same SQL, whose count is kept (news/pagination.py).
+        content_type_id__in=sorted(get_descendants_content_types_pks(model)),
         object_id=Cast(OuterRef("pk"), CharField(max_length=50)),
     )
-    return articles.annotate(indexed_text=Subquery(entry.values("body_text")[:1]))
 
 
 def excerpt(text, query):

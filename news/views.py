@@ -17,7 +17,7 @@ from taggit.models import Tag
 from news.feeds import ArticleFeed
 from news.models import ArticlePage, ArticlePageAuthor, Author, Region, Topic
 from news.pagination import paginate
-from news.search import PostgresMatches, clean_query, excerpt, indexed_text
+from news.search import clean_query, excerpt, indexed_text, newest_matches_on_postgres
 
 PAGE_SIZE = 20
 # Archives before the web, or after this year, cannot hold anything.
@@ -162,11 +162,11 @@ def search(request):
             )
         )
         if connection.vendor == "postgresql":
-            matches = PostgresMatches(articles, query)
+            matches = newest_matches_on_postgres(articles, query)
             cards = indexed_text(cards).defer("body")
         elif connection.vendor == "sqlite":
             # SQLite's full-text backend ranks each match with a lookup of its own: seconds on a
-            # large archive. There the newest matches come first.
+            # large archive. The newest matches come first, as on PostgreSQL.
             matches = articles.order_by("-first_published_at").search(
                 query, operator="and", order_by_relevance=False
             )
