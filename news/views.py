@@ -17,7 +17,7 @@ from taggit.models import Tag
 from news.feeds import ArticleFeed
 from news.models import ArticlePage, ArticlePageAuthor, Author, Region, Topic
 from news.pagination import paginate
-from news.search import clean_query, excerpt, indexed_text, newest_matches_on_postgres
+from news.search import NewestMatches, clean_query, excerpt, indexed_text
 
 PAGE_SIZE = 20
 # Archives before the web, or after this year, cannot hold anything.
@@ -162,7 +162,7 @@ def search(request):
             )
         )
         if connection.vendor == "postgresql":
-            matches = newest_matches_on_postgres(articles, query)
+            matches = NewestMatches(articles, query)
             cards = indexed_text(cards).defer("body")
         elif connection.vendor == "sqlite":
             # SQLite's full-text backend ranks each match with a lookup of its own: seconds on a

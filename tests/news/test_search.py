@@ -150,3 +150,30 @@ def test_search_pages_follow_on_newest_first(client, section):
         assert "45 results for" in html and f"Page {number} of 3" in html
         seen += [int(n) for n in re.findall(r"Strike report (\d+)</a>", html)]
     assert seen == list(range(44, -1, -1))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("walk", [True, False])
+def test_on_postgres_both_ways_of_reading_matches_agree(section, walk):
+    """Walking the newest articles and looking the matches up find the same, in the same order."""
+    from datetime import UTC, datetime, timedelta
+
+    from news.models import ArticlePage
+    from news.search import NewestMatches
+
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    for n in range(12):
+        ArticlePageFactory(
+            parent=section,
+            title=f"Strike report {n}" if n % 3 else f"Harvest festival {n}",
+            first_published_at=start + timedelta(n),
+        )
+    matches = NewestMatches(ArticlePage.objects.visible(), "strike")
+    matches.WALK_COST = 0 if walk else 10**9
+    expected = list(
+        ArticlePage.objects.filter(title__startswith="Strike")
+        .order_by("-first_published_at")
+        .values_list("pk", flat=True)
+    )
+    assert matches.count() == 8
+    assert matches[0:5] + matches[5:20] == expected
