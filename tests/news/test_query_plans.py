@@ -111,23 +111,26 @@ def search_index(archive):
         for n in range(3000)
     )
     with connection.cursor() as cursor:
+        # As autovacuum would: merge the entries just added into the GIN index's tree.
+        cursor.execute("SELECT gin_clean_pending_list('news_search_document'::regclass)")
         cursor.execute("ANALYZE wagtailsearch_indexentry")
     return archive
 
 
 def entries_read_by_type(text):
     """An entry index scan by content type alone: every article's entry read to test it."""
-    return re.search(r"on wagtailsearch_indexentry_content_type_id_[0-9a-f]+\s", text)
+    return re.search(r"wagtailsearch_indexentry_content_type_id_[0-9a-f]+\s", text)
 
 
 @pytest.mark.parametrize("words", ["strikes", "oil strikes", "nowhere"])
 def test_a_search_reads_entries_by_key_or_by_word(search_index, words):
     """A page of a common word's matches reads each article's entry by its key, walking the
-    newest articles; a rare word's, and the count, read the entries holding the words from the
-    GIN index on title and body: never every entry, to test each."""
+    newest articles (or, on an archive this small, the GIN index); a rare word's, and the
+    count, read the entries holding the words from the GIN index on title and body: never
+    every entry, to test each."""
     matches = NewestMatches(ArticlePage.objects.visible(), words)
     walked = plan(matches.walked.values_list("pk", flat=True)[:20])
-    assert re.search(r"wagtailsearch_indexentry_\w+_uniq", walked), walked
+    assert re.search(r"wagtailsearch_indexentry_\w+_uniq|news_search_document", walked), walked
     looked_up = plan(matches.looked_up.values_list("pk", flat=True)[:20])
     counted = plan(matches.looked_up.order_by())
     for text in (walked, looked_up, counted):
