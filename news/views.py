@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -16,9 +16,9 @@ from taggit.models import Tag
 
 from news import pieces
 from news.feeds import ArticleFeed
-from news.models import ArticlePage, Author, Region, Topic
+from news.models import ArticlePage, ArticlePageAuthor, Author, Region, Topic
 from news.pagination import paginate
-from news.search import clean_query, excerpt, ranked_on_postgres
+from news.search import NewestMatches, clean_query, excerpt, indexed_text
 
 PAGE_SIZE = 20
 # Archives before the web, or after this year, cannot hold anything.
@@ -158,23 +158,32 @@ def search(request):
     query = clean_query(request.GET.get("q", ""))
     results = None
     if query:
-        articles = ArticlePage.objects.live().public()
+        articles = ArticlePage.objects.visible()
+        cards = ArticlePage.objects.prefetch_related(
+            Prefetch(
+                "article_authors",
+                queryset=ArticlePageAuthor.objects.select_related("author").order_by("sort_order"),
+            )
+        )
         if connection.vendor == "postgresql":
-            matches = ranked_on_postgres(articles, query)
+            matches = NewestMatches(articles, query)
+            cards = indexed_text(cards).defer("body")
         elif connection.vendor == "sqlite":
             # SQLite's full-text backend ranks each match with a lookup of its own: seconds on a
-            # large archive. There the newest matches come first.
+            # large archive. The newest matches come first, as on PostgreSQL.
             matches = articles.order_by("-first_published_at").search(
                 query, operator="and", order_by_relevance=False
             )
         else:
             matches = articles.search(query, operator="and")
         found = paginate(request, matches, PAGE_SIZE)
-        # The search gives the ranked pages; the card details come in one listing query.
+        # The search gives the page's matches; what a result shows (headline, byline and the
+        # text to quote) comes in one query, and their authors in another.
         ids = [getattr(match, "pk", match) for match in found.object_list]
-        cards = ArticlePage.objects.for_listing().in_bulk(ids)
+        shown = cards.in_bulk(ids)
         found.object_list = [
-            (cards[pk], excerpt(cards[pk].plain_text(), query)) for pk in ids if pk in cards
+            (article, excerpt(getattr(article, "indexed_text", "") or article.plain_text(), query))
+            for article in (shown[pk] for pk in ids if pk in shown)
         ]
         results = found
     return render(request, "news/search.html", {"query": query, "results": results})

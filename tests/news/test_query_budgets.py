@@ -132,3 +132,17 @@ def test_listings_cost_the_same_for_five_or_twenty_items(client, home, url):
     add(15)
     queries(client, url)
     assert queries(client, url) == few
+
+
+def test_a_search_reads_a_page_of_matches_and_what_they_show(client, section, is_postgres):
+    """The matches on the page, the headlines and text they show, their authors; and, once per
+    publish, how many there are for each query (and how many articles in all, on PostgreSQL)."""
+    for n in range(30):
+        ArticlePageFactory(
+            parent=section, title=f"Strike {n}", authors=[AuthorFactory(), AuthorFactory()]
+        )
+    queries(client, "/search/?q=warm")  # routes and the site's chrome
+    assert queries(client, "/search/?q=strike") <= 5
+    assert queries(client, "/search/?q=nothing-matches-this") <= 1
+    if is_postgres:  # Wagtail's SQLite search counts its matches on every page
+        assert queries(client, "/search/?q=strike&page=2") == 3

@@ -16,12 +16,13 @@ from news.comments.thread import approved_comments
 from news.factories import ArticlePageFactory, CommentFactory, SectionPageFactory, TopicFactory
 from news.models import ArticlePage, Comment, SectionPage
 from news.models.pages import NEWEST_FIRST
+from news.search import NewestMatches
 from news.views import _articles_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 # The tables that grow with the archive.
-LARGE_TABLES = ("wagtailcore_page", "news_articlepage", "news_comment")
+LARGE_TABLES = ("wagtailcore_page", "news_articlepage", "news_comment", "wagtailsearch_indexentry")
 
 
 @pytest.fixture
@@ -89,3 +90,51 @@ def test_topic_and_tag_listings_read_indexes(archive, kind):
     _, articles = _articles_of(kind, slug)
     text = plan(articles.for_listing()[:20])
     assert not full_table_reads(text), text
+
+
+@pytest.fixture
+def search_index(archive):
+    """The search index of a large archive: thousands of entries of the articles' types, so
+    that PostgreSQL plans as it would there rather than read the few it has."""
+    from modelsearch.utils import get_descendants_content_types_pks
+    from wagtail.search.models import IndexEntry
+
+    content_type = get_descendants_content_types_pks(ArticlePage)[0]
+    IndexEntry.objects.bulk_create(
+        IndexEntry(
+            content_type_id=content_type,
+            object_id=f"elsewhere-{n}",
+            title=f"headline{n % 50} report",
+            body=f"word{n % 300} word{n % 7} text",
+            autocomplete="",
+        )
+        for n in range(3000)
+    )
+    with connection.cursor() as cursor:
+        # As autovacuum would: merge the entries just added into the GIN index's tree.
+        cursor.execute("SELECT gin_clean_pending_list('news_search_document'::regclass)")
+        cursor.execute("ANALYZE wagtailsearch_indexentry")
+    return archive
+
+
+def entries_read_by_type(text):
+    """An entry index scan by content type alone: every article's entry read to test it."""
+    return re.search(r"wagtailsearch_indexentry_content_type_id_[0-9a-f]+\s", text)
+
+
+@pytest.mark.parametrize("words", ["strikes", "oil strikes", "nowhere"])
+def test_a_search_reads_entries_by_key_or_by_word(search_index, words):
+    """A page of a common word's matches reads each article's entry by its key, walking the
+    newest articles (or, on an archive this small, the GIN index); a rare word's, and the
+    count, read the entries holding the words from the GIN index on title and body: never
+    every entry, to test each."""
+    matches = NewestMatches(ArticlePage.objects.visible(), words)
+    walked = plan(matches.walked.values_list("pk", flat=True)[:20])
+    assert re.search(r"wagtailsearch_indexentry_\w+_uniq|news_search_document", walked), walked
+    looked_up = plan(matches.looked_up.values_list("pk", flat=True)[:20])
+    counted = plan(matches.looked_up.order_by())
+    for text in (walked, looked_up, counted):
+        assert not full_table_reads(text), text
+        assert not entries_read_by_type(text), text
+    assert "news_search_document" in looked_up, looked_up
+    assert "news_search_document" in counted, counted
