@@ -27,9 +27,9 @@ import json, sys
 import portal.wsgi
 print(json.dumps(sorted(name for name, module in sys.modules.items() if module is not None)))
 """
-# The v3 API (ninja and its schemas), and the payment and S3 clients, which are
+# The v3 API (ninja and its schemas), HEIF codecs, and the payment and S3 clients, which are
 # loaded where they are used: a payment, a webhook, an upload.
-NOT_AT_START = ("ninja", "stripe", "boto3", "botocore", "storages")
+NOT_AT_START = ("ninja", "pillow_heif", "stripe", "boto3", "botocore", "storages")
 
 
 def test_a_worker_starts_without_libraries_readers_never_need():
