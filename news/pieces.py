@@ -3,10 +3,11 @@
 An article's head metadata, breadcrumbs, header (status, headline, standfirst, byline, lead
 picture, an appeal's updates), footer (topics, regions, tags, authors' boxes) and related list
 change only when something they show is published or edited; so do a listing's cards and its
-pagination. An uncached article spent most of its time reading them through the ORM and
-rendering their image tags, a listing its cards' rows. Now a page reads all its pieces in two
-cache round trips (`pagecache.kept_pieces`) and renders only what is live: the body's live
-blocks, the protest kit, the comments, the site's banner and navigation.
+pagination, and a search's page of results. An uncached article spent most of its time
+reading them through the ORM and rendering their image tags, a listing its cards' rows. Now a
+page reads all its pieces in two cache round trips (`pagecache.kept_pieces`) and renders only
+what is live: the body's live blocks, the protest kit, the comments, the site's banner and
+navigation.
 
 Each piece is kept with the page cache's tags of what it showed (each card and related article,
 an article's topics, the site's names and pictures; every listing is purged by a publish), so
@@ -63,14 +64,15 @@ def for_article(page, request):
     )
 
 
-def for_listing(request, number=1, read=None):
-    """A listing's `content` piece: page `number` at this address (host and path). Any publish
-    makes it stale; `read` as for `Pieces`, its tags besides the listing's own."""
+def for_listing(request, number=1, read=None, variant=""):
+    """A listing's `content` piece: page `number` at this address (host and path), of this
+    `variant` (a search's words). Any publish makes it stale; `read` as for `Pieces`, its tags
+    besides the listing's own."""
 
     def read_listing():
         context, tags = read() if read else ({}, set())
         return context, {pagecache.LISTINGS, *tags}
 
-    address = f"{request._get_raw_host()}{request.path}?page={number}"
+    address = f"{request._get_raw_host()}{request.path}?{variant}&page={number}"
     digest = hashlib.sha256(address.encode()).hexdigest()
     return Pieces(request, f"listing:{digest}", ("content",), read_listing)

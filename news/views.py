@@ -155,38 +155,50 @@ def archive(request, year, month=None):
 
 @require_safe
 def search(request):
+    """A page of matches, newest first. Kept for the next reader who asks the same until
+    something is published (news/pieces.py): a campaign's name is searched over and over."""
     query = clean_query(request.GET.get("q", ""))
-    results = None
+    context = {"query": query, "results": None}
     if query:
-        articles = ArticlePage.objects.visible()
-        cards = ArticlePage.objects.prefetch_related(
-            Prefetch(
-                "article_authors",
-                queryset=ArticlePageAuthor.objects.select_related("author").order_by("sort_order"),
-            )
+        number = request.GET.get("page", "")
+        context["pieces"] = pieces.for_listing(
+            request,
+            number if number.isdigit() else 1,
+            read=lambda: ({"results": search_results(request, query)}, set()),
+            variant=query,
         )
-        if connection.vendor == "postgresql":
-            matches = NewestMatches(articles, query)
-            cards = indexed_text(cards).defer("body")
-        elif connection.vendor == "sqlite":
-            # SQLite's full-text backend ranks each match with a lookup of its own: seconds on a
-            # large archive. The newest matches come first, as on PostgreSQL.
-            matches = articles.order_by("-first_published_at").search(
-                query, operator="and", order_by_relevance=False
-            )
-        else:
-            matches = articles.search(query, operator="and")
-        found = paginate(request, matches, PAGE_SIZE)
-        # The search gives the page's matches; what a result shows (headline, byline and the
-        # text to quote) comes in one query, and their authors in another.
-        ids = [getattr(match, "pk", match) for match in found.object_list]
-        shown = cards.in_bulk(ids)
-        found.object_list = [
-            (article, excerpt(getattr(article, "indexed_text", "") or article.plain_text(), query))
-            for article in (shown[pk] for pk in ids if pk in shown)
-        ]
-        results = found
-    return render(request, "news/search.html", {"query": query, "results": results})
+    return render(request, "news/search.html", context)
+
+
+def search_results(request, query):
+    articles = ArticlePage.objects.visible()
+    cards = ArticlePage.objects.prefetch_related(
+        Prefetch(
+            "article_authors",
+            queryset=ArticlePageAuthor.objects.select_related("author").order_by("sort_order"),
+        )
+    )
+    if connection.vendor == "postgresql":
+        matches = NewestMatches(articles, query)
+        cards = indexed_text(cards).defer("body")
+    elif connection.vendor == "sqlite":
+        # SQLite's full-text backend ranks each match with a lookup of its own: seconds on a
+        # large archive. The newest matches come first, as on PostgreSQL.
+        matches = articles.order_by("-first_published_at").search(
+            query, operator="and", order_by_relevance=False
+        )
+    else:
+        matches = articles.search(query, operator="and")
+    found = paginate(request, matches, PAGE_SIZE)
+    # The search gives the page's matches; what a result shows (headline, byline and the
+    # text to quote) comes in one query, and their authors in another.
+    ids = [getattr(match, "pk", match) for match in found.object_list]
+    shown = cards.in_bulk(ids)
+    found.object_list = [
+        (article, excerpt(getattr(article, "indexed_text", "") or article.plain_text(), query))
+        for article in (shown[pk] for pk in ids if pk in shown)
+    ]
+    return found
 
 
 @require_safe

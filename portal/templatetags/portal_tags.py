@@ -1,6 +1,7 @@
 import json
 
 from django import template
+from django.http import QueryDict
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -18,8 +19,14 @@ def json_ld(data):
 
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
-    """The current query string with some parameters replaced, e.g. for pagination links."""
-    query = context["request"].GET.copy()
+    """A pagination link's query string: the search's words (as cleaned) and `changes`.
+
+    Nothing else a reader put in the address travels: a kept listing (news/pieces.py) gives
+    the next reader the same links, which must not carry someone else's parameters.
+    """
+    query = QueryDict(mutable=True)
+    if context.get("query"):
+        query["q"] = context["query"]
     for key, value in changes.items():
         query[key] = value
     return query.urlencode()

@@ -144,3 +144,27 @@ def test_each_page_of_a_listing_is_kept_apart(client, section, story):
     second_page, _ = view(client, f"{section.url}?page=2")
     assert "Dispatch 24" in first_page and "Dispatch 24" not in second_page
     assert "Miners strike" in second_page
+
+
+def test_a_search_asked_again_is_served_from_its_kept_results(client, section, story):
+    first, _ = view(client, "/search/?q=miners")
+    second, queries = view(client, "/search/?q=miners")
+    assert second == first and "Miners strike" in second
+    assert queries == 0
+    ArticlePageFactory(parent=section, title="Miners return")
+    assert "Miners return" in view(client, "/search/?q=miners")[0]
+
+
+def test_a_kept_listing_carries_no_readers_own_parameters(client, section, story):
+    for n in range(25):
+        ArticlePageFactory(parent=section, title=f"Dispatch {n:02}")
+
+    def pagination(html):
+        return html[html.index('class="pagination"') :]
+
+    view(client, f"{section.url}?page=2&utm_source=somebody")
+    html, _ = view(client, f"{section.url}?page=2")
+    assert 'href="?page=1"' in pagination(html) and "somebody" not in pagination(html)
+    searched, _ = view(client, "/search/?q=dispatch&ref=somebody")
+    assert 'href="?q=dispatch&amp;page=2"' in pagination(searched)
+    assert "somebody" not in pagination(searched)
