@@ -24,6 +24,7 @@ from news.factories import (
 )
 from news.models import CommentStatus
 from portal import pagecache
+from tests.donations.checkout import give
 
 pytestmark = pytest.mark.django_db
 
@@ -186,19 +187,7 @@ def test_a_gift_purges_the_articles_showing_its_campaign_bar(
     get(reader, elsewhere.url)
 
     donor = Client(HTTP_ORIGIN="http://testserver")
-    checkout = donor.post(
-        "/donations/checkout/",
-        {
-            "donate_page": donate_page.pk,
-            "amount": "25",
-            "currency": "GBP",
-            "frequency": "one_off",
-            "provider": "test",
-            "email": "ada@example.org",
-            "name": "Ada",
-            "campaign": campaign.pk,
-        },
-    )
+    checkout = give(donor, donate_page, campaign=campaign.pk)
     with django_capture_on_commit_callbacks(execute=True):
         donor.post(checkout["Location"], {"outcome": "succeed"})
 

@@ -13,22 +13,9 @@ from donations.factories import (
     PatronTierFactory,
 )
 from donations.models import Donation, DonationStatus
+from tests.donations.checkout import give
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("test_gateway", "uncached_pages")]
-
-
-def give(client, page, **fields):
-    data = {
-        "donate_page": page.pk,
-        "amount": "25",
-        "currency": "GBP",
-        "frequency": "one_off",
-        "provider": "test",
-        "email": "ada@example.org",
-        "name": "Ada",
-        **fields,
-    }
-    return client.post("/donations/checkout/", data)
 
 
 def test_the_query_string_pre_fills_the_form(client, donate_page):

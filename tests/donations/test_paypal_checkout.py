@@ -7,22 +7,14 @@ import pytest
 
 from donations.factories import DonationFactory, DonorFactory, RecurringDonationFactory
 from donations.models import Donation, DonationStatus, RecurringDonation
+from tests.donations import checkout
 
 pytestmark = pytest.mark.django_db
 
 
 def give(client, page, **fields):
-    data = {
-        "donate_page": page.pk,
-        "amount": "25",
-        "currency": "GBP",
-        "frequency": "one_off",
-        "provider": "paypal",
-        "email": "jorg@example.org",
-        "name": "Jörg Müller",
-        **fields,
-    }
-    return client.post("/donations/checkout/", data)
+    details = {"provider": "paypal", "email": "jorg@example.org", "name": "Jörg Müller"}
+    return checkout.give(client, page, **{**details, **fields})
 
 
 def chosen(html, provider):

@@ -3,22 +3,13 @@
 import pytest
 
 from donations.models import Donation, DonationStatus, RecurringDonation
+from tests.donations import checkout
 
 pytestmark = pytest.mark.django_db
 
 
 def give(client, page, **fields):
-    data = {
-        "donate_page": page.pk,
-        "amount": "25",
-        "currency": "GBP",
-        "frequency": "one_off",
-        "provider": "stripe",
-        "email": "ada@example.org",
-        "name": "Ada Lovelace",
-        **fields,
-    }
-    return client.post("/donations/checkout/", data)
+    return checkout.give(client, page, **{"provider": "stripe", "name": "Ada Lovelace", **fields})
 
 
 def test_one_off_gift_records_a_pending_gift_and_redirects_to_stripe(

@@ -12,29 +12,16 @@ from donations.models import (
     RecurringDonation,
 )
 from donations.providers import available_providers, offline_gateway_enabled
+from tests.donations.checkout import give
 
 pytestmark = pytest.mark.django_db
-
-
-def start(client, page, **fields):
-    data = {
-        "donate_page": page.pk,
-        "amount": "25",
-        "currency": "GBP",
-        "frequency": "one_off",
-        "provider": "test",
-        "email": "ada@example.org",
-        "name": "Ada",
-        **fields,
-    }
-    return client.post("/donations/checkout/", data)
 
 
 @pytest.mark.usefixtures("test_gateway")
 def test_succeed_goes_through_a_stored_event_to_the_thank_you_page_and_a_receipt(
     client, donate_page, committed
 ):
-    checkout = start(client, donate_page, amount="30")
+    checkout = give(client, donate_page, amount="30")
     gateway = client.get(checkout["Location"])
     donation = Donation.objects.get()
     assert gateway.status_code == 200
@@ -59,7 +46,7 @@ def test_succeed_goes_through_a_stored_event_to_the_thank_you_page_and_a_receipt
 
 @pytest.mark.usefixtures("test_gateway")
 def test_fail_fails_the_gift_and_a_second_click_changes_nothing(client, donate_page, committed):
-    checkout = start(client, donate_page)
+    checkout = give(client, donate_page)
     committed(client.post, checkout["Location"], {"outcome": "fail"})
     committed(client.post, checkout["Location"], {"outcome": "succeed"})  # the back button
 
@@ -75,7 +62,7 @@ def test_fail_fails_the_gift_and_a_second_click_changes_nothing(client, donate_p
 def test_a_monthly_test_gift_starts_a_pledge_with_its_first_instalment(
     client, donate_page, committed
 ):
-    checkout = start(client, donate_page, amount="10", frequency="monthly")
+    checkout = give(client, donate_page, amount="10", frequency="monthly")
     committed(client.post, checkout["Location"], {"outcome": "succeed"})
 
     pledge = RecurringDonation.objects.get()
@@ -87,7 +74,7 @@ def test_a_monthly_test_gift_starts_a_pledge_with_its_first_instalment(
 
 @pytest.mark.usefixtures("test_gateway")
 def test_the_thank_you_page_says_processing_until_the_outcome_is_recorded(client, donate_page):
-    start(client, donate_page)
+    give(client, donate_page)
     donation = Donation.objects.get()
     html = client.get(f"/donations/thank-you/{donation.public_id}/").content.decode()
     assert "Processing" in html and 'http-equiv="refresh"' in html
@@ -97,7 +84,7 @@ def test_the_thank_you_page_says_processing_until_the_outcome_is_recorded(client
 
 @pytest.mark.usefixtures("test_gateway")
 def test_cancelling_returns_to_the_form_with_the_choices_kept(client, donate_page):
-    start(client, donate_page, amount="42", frequency="annual", message="For the defence fund")
+    give(client, donate_page, amount="42", frequency="annual", message="For the defence fund")
     donation = Donation.objects.get()
 
     response = client.get(f"/donate/?resume={donation.public_id}")
