@@ -17,9 +17,10 @@ number of pages, and reaches every process that shares the cache (Redis when `RE
 set). The same events purge the front cache (nginx, a CDN) through
 `wagtail.contrib.frontend_cache`, by URL: see `purges.py`.
 
-*Pieces* of a page (an article's header, footer and related list) are kept the same way, with
-their own tags, for the readers a whole page cannot serve: a reader with a session, the first
-view after a purge. A stored piece's tags count for the page that shows it.
+*Pieces* of a page (an article's header and related list, a listing's cards: news/pieces.py)
+are kept the same way, with their own tags, for the readers a whole page cannot serve: a reader
+with a session, the first view after a purge. A stored piece's tags count for the page that
+shows it.
 """
 
 import hashlib

@@ -166,11 +166,10 @@ class PageRoutingMiddleware:
         content_type_id, page_pk, consumed = target
         page = cached_page(content_type_id, page_pk)
         try:
-            if page is None:
-                raise Http404
-            request._wagtail_route_for_request = page.route(request, components[consumed:])
+            route = page.route(request, components[consumed:]) if page else None
         except Http404:
-            request._wagtail_route_for_request = None
+            route = None
+        request._wagtail_route_for_request = route
 
 
 def cached_page(content_type_id, pk):

@@ -2,9 +2,12 @@
 every change to sites and view restrictions at once."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction, Site
+
+from portal import pagetree
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_pages")]
 
@@ -36,3 +39,15 @@ def test_a_changed_site_applies_at_once(client, article):
     site.hostname = "news.example.org"
     site.save()
     assert client.get(article.url).status_code == 404
+
+
+def test_a_page_read_while_it_was_being_published_is_not_kept(
+    client, article, django_capture_on_commit_callbacks
+):
+    as_it_was = type(article).objects.get(pk=article.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "Oil workers win"
+        article.save_revision().publish()
+        # Another reader, before the commit, read the old row and kept it under the new tree.
+        cache.set(pagetree.cache_key("page", article.pk), as_it_was, pagetree.TIMEOUT)
+    assert "Oil workers win" in client.get(article.url).content.decode()

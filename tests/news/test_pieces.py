@@ -56,6 +56,13 @@ def test_a_second_reader_is_served_the_kept_pieces_without_a_query(client, story
         assert shown in second
 
 
+def test_the_first_readers_address_is_not_kept_for_the_next(client, story):
+    view(client, f"{story.url}?utm_source=somebody")
+    html, _ = view(client, story.url)
+    assert f'<meta property="og:url" content="{story.full_url}">' in html
+    assert "somebody" not in html
+
+
 def test_a_new_article_on_its_topic_joins_the_related_list(client, section, story, strikes):
     view(client, story.url)
     ArticlePageFactory(parent=section, title="Teachers strike", topics=[strikes])
