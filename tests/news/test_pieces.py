@@ -57,10 +57,10 @@ def test_a_second_reader_is_served_the_kept_pieces_without_a_query(client, story
 
 
 def test_the_first_readers_address_is_not_kept_for_the_next(client, story):
-    view(client, f"{story.url}?utm_source=somebody")
+    view(client, f"{story.url}?utm_source=reader-7f3q9")
     html, _ = view(client, story.url)
     assert f'<meta property="og:url" content="{story.full_url}">' in html
-    assert "somebody" not in html
+    assert "reader-7f3q9" not in html
 
 
 def test_a_new_article_on_its_topic_joins_the_related_list(client, section, story, strikes):
@@ -169,9 +169,9 @@ def test_a_kept_listing_carries_no_readers_own_parameters(client, section, story
     def pagination(html):
         return html[html.index('class="pagination"') :]
 
-    view(client, f"{section.url}?page=2&utm_source=somebody")
+    view(client, f"{section.url}?page=2&utm_source=reader-7f3q9")
     html, _ = view(client, f"{section.url}?page=2")
-    assert 'href="?page=1"' in pagination(html) and "somebody" not in pagination(html)
-    searched, _ = view(client, "/search/?q=dispatch&ref=somebody")
+    assert 'href="?page=1"' in pagination(html) and "reader-7f3q9" not in pagination(html)
+    searched, _ = view(client, "/search/?q=dispatch&ref=reader-7f3q9")
     assert 'href="?q=dispatch&amp;page=2"' in pagination(searched)
-    assert "somebody" not in pagination(searched)
+    assert "reader-7f3q9" not in pagination(searched)
