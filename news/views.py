@@ -17,7 +17,7 @@ from taggit.models import Tag
 from news import pieces
 from news.feeds import ArticleFeed
 from news.models import ArticlePage, ArticlePageAuthor, Author, Region, Topic
-from news.pagination import paginate
+from news.pagination import DeferredQuery, paginate
 from news.search import NewestMatches, clean_query, excerpt, indexed_text
 
 PAGE_SIZE = 20
@@ -54,7 +54,8 @@ def _articles_of(kind, slug):
 @require_safe
 def taxonomy(request, kind, slug):
     owner, articles = _articles_of(kind, slug)
-    page = paginate(request, articles.for_cards(), PAGE_SIZE, name=f"{kind}:{owner.slug}")
+    cards = DeferredQuery(articles.for_cards)
+    page = paginate(request, cards, PAGE_SIZE, name=f"{kind}:{owner.slug}")
     return render(
         request,
         "news/taxonomy.html",
@@ -133,11 +134,15 @@ def archive(request, year, month=None):
         end = start.replace(year=year + 1)
     else:
         end = start.replace(year=year + (start.month == 12), month=start.month % 12 + 1)
-    articles = ArticlePage.objects.filter(first_published_at__gte=start, first_published_at__lt=end)
-    page = paginate(request, articles.for_cards(), PAGE_SIZE, name=f"archive:{year}:{month}")
+
+    def published_then():
+        return ArticlePage.objects.filter(first_published_at__gte=start, first_published_at__lt=end)
+
+    cards = DeferredQuery(lambda: published_then().for_cards())
+    page = paginate(request, cards, PAGE_SIZE, name=f"archive:{year}:{month}")
     if not page.paginator.count:
         raise Http404("Nothing was published then")
-    months = _month_counts(articles) if month is None else []
+    months = DeferredQuery(lambda: _month_counts(published_then())) if month is None else []
     return render(
         request,
         "news/archive.html",

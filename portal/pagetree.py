@@ -110,6 +110,10 @@ class TreePage(Page):
     class Meta:
         abstract = True
 
+    def description(self):
+        """What the page is about, for search engines and link previews."""
+        return self.search_description
+
     def get_view_restrictions(self):
         if self.alias_of_id:
             return super().get_view_restrictions()

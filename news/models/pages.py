@@ -27,7 +27,7 @@ from news import bodycache, pieces
 from news.blocks import AppealUpdatesBlock, ArticleBodyBlock
 from news.comments import thread
 from news.letters import Letter, describe_placeholders, fill, unknown_placeholders
-from news.pagination import paginate
+from news.pagination import DeferredQuery, paginate
 from portal import pagecache, pagetree
 from portal.pagetree import TreePage
 
@@ -199,16 +199,17 @@ class SectionPage(RoutablePageMixin, TreePage):
         return sections
 
     def breadcrumbs(self):
-        return [{"title": self.title, "url": self.url}]
+        # The directory's address, kept until the tree changes: working it out is a site lookup.
+        listed = self.directory().get(self.path)
+        return [{"title": self.title, "url": listed["url"] if listed else self.url}]
 
     def articles(self):
         return ArticlePage.objects.child_of(self)
 
     @path("")
     def listing(self, request):
-        page = paginate(
-            request, self.articles().for_cards(), LISTING_PAGE_SIZE, name=f"section:{self.pk}"
-        )
+        articles = DeferredQuery(lambda: self.articles().for_cards())
+        page = paginate(request, articles, LISTING_PAGE_SIZE, name=f"section:{self.pk}")
         listing = {"articles": page, "pieces": pieces.for_listing(request, page.number)}
         return self.render(request, context_overrides=listing)
 
@@ -309,6 +310,9 @@ class ArticlePage(TreePage):
     @cached_property
     def authors(self):
         return [link.author for link in self.article_authors.all()]
+
+    def description(self):
+        return self.search_description or self.standfirst
 
     def breadcrumbs(self):
         section = SectionPage.directory().get(self.path[: -self.steplen])

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
+from news import views
 from news.factories import (
     ArticlePageFactory,
     AuthorFactory,
@@ -15,6 +16,7 @@ from news.factories import (
     TopicFactory,
 )
 from news.models import CommentStatus
+from news.models.pages import ArticlePageQuerySet
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_pages")]
 
@@ -129,6 +131,23 @@ def test_a_listing_is_served_from_its_kept_cards(client, story, url, expected_qu
     second, queries = view(client, url)
     assert second == first and "Miners strike" in second
     assert queries == expected_queries
+
+
+@pytest.mark.parametrize("url", ["/analysis/", "{month}", "{year}", "/topics/strikes/"])
+def test_a_kept_listing_does_not_build_its_query(client, story, url, monkeypatch):
+    # Building a listing's query through the ORM cost as much as serving the rest of the page.
+    url = url.format(
+        month=story.first_published_at.strftime("/%Y/%m/"),
+        year=story.first_published_at.strftime("/%Y/"),
+    )
+    first, _ = view(client, url)
+
+    def built(*args):
+        raise AssertionError("a kept listing built its query")
+
+    monkeypatch.setattr(ArticlePageQuerySet, "for_cards", built)
+    monkeypatch.setattr(views, "_month_counts", built)
+    assert view(client, url)[0] == first
 
 
 @pytest.mark.parametrize("url", ["/", "/analysis/", "/topics/strikes/"])

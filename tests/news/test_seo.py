@@ -47,3 +47,26 @@ def test_article_has_canonical_opengraph_twitter_and_json_ld(client, section, au
 def test_canonical_keeps_only_the_page_number(client, section, article):
     html = client.get(section.url + "?page=1&utm_source=x").content.decode()
     assert f'<link rel="canonical" href="http://testserver{section.url}">' in html
+
+
+def test_pages_describe_themselves_to_search_engines_and_link_previews(client, section):
+    from news.factories import ArticlePageFactory
+
+    section.search_description = "Long reads on labour rights."
+    section.save_revision().publish()
+    article = ArticlePageFactory(parent=section, standfirst="Dockers stopped the port.")
+    chosen = ArticlePageFactory(
+        parent=section, standfirst="A standfirst.", search_description="Chosen for searches."
+    )
+
+    def descriptions(url):
+        html = client.get(url).content.decode()
+        return re.findall(r'<meta (?:name|property)="(?:og:)?description" content="([^"]*)"', html)
+
+    assert descriptions(section.url) == ["Long reads on labour rights."] * 2
+    assert descriptions(article.url) == ["Dockers stopped the port."] * 2
+    assert descriptions(chosen.url) == ["Chosen for searches."] * 2
+    assert (
+        descriptions("/")
+        == ["Appeals, analysis and news from an independent, campaigning newsroom."] * 2
+    )
