@@ -1,10 +1,12 @@
 """Reader search: cleaning what was typed, and showing where it matched."""
 
+import hashlib
 import re
 import unicodedata
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
-from django.db.models import CharField, Exists, F, Func, IntegerField, OuterRef, Subquery
+from django.core.cache import cache
+from django.db.models import CharField, Exists, F, Func, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.dispatch import receiver
 from django.utils.html import escape
@@ -15,7 +17,8 @@ from wagtail.search.models import IndexEntry
 from wagtail.signals import page_published
 
 from news.models.pages import NEWEST_FIRST
-from news.pagination import cached_count
+from news.pagination import DeferredQuery, cached_count
+from portal import pagetree
 
 MAX_QUERY_LENGTH = 200
 EXCERPT_WORDS = 40
@@ -63,10 +66,11 @@ class NewestMatches:
     WALK_COST = 10
 
     def __init__(self, articles, text):
+        """`articles`: every article a reader may see (their count and the matches' are kept
+        by name until the page tree changes)."""
         query = SearchQuery(text, search_type="plain")
         entries = IndexEntry.objects.filter(
-            # Sorted: the same words give the same SQL, whose count is kept (news/pagination.py).
-            content_type_id__in=sorted(get_descendants_content_types_pks(articles.model))
+            content_type_id__in=get_descendants_content_types_pks(articles.model)
         )
         matching = entries.alias(document=Document(F("title"), F("body"))).filter(document=query)
         keyed = matching.filter(object_id=Cast(OuterRef("pk"), CharField(max_length=50)))
@@ -75,18 +79,48 @@ class NewestMatches:
         self.looked_up = articles.filter(
             pk__in=matching.annotate(page=Cast("object_id", IntegerField())).values("page")
         ).order_by(*NEWEST_FIRST)
+        self.entries = entries
+        self.matching = matching
+        self.text = text
         self._count = None
 
     def count(self):
+        # Named by the words (whatever the visible articles, the tree's generation is in the
+        # key): hashing the query's SQL took longer than looking the count up.
         if self._count is None:
-            self._count = cached_count(self.looked_up.order_by())
+            words = hashlib.sha256(self.text.encode()).hexdigest()  # any text, a safe key
+            self._count = cached_count(DeferredQuery(self.counted), name=f"search:{words}")
         return self._count
+
+    def counted(self):
+        """The matching entries, less those of articles no reader may see. Joining every match
+        to its page was most of a new search's time (20 ms for a word in half the archive);
+        the hidden articles are few, listed once (`hidden_keys`)."""
+        return self.matching.exclude(object_id__in=hidden_keys(self.entries, self.articles))
 
     def __getitem__(self, page):
         matches = self.count()
-        walk = page.stop * cached_count(self.articles) * self.WALK_COST < matches * matches
+        articles = cached_count(self.articles, name="visible-articles")
+        walk = page.stop * articles * self.WALK_COST < matches * matches
         chosen = self.walked if walk else self.looked_up
         return list(chosen.values_list("pk", flat=True)[page])
+
+
+def hidden_keys(entries, articles):
+    """The keys of `entries` whose article is not among `articles`: drafts, unpublished pages,
+    pages behind a login or password, and entries left by deleted pages.
+
+    Kept until the page tree changes or an entry is added (a new draft is indexed as it is
+    first saved); an entry only ever gets a higher id than those before it.
+    """
+    newest = IndexEntry.objects.aggregate(newest=Max("id"))["newest"]
+    key = pagetree.cache_key("search-hidden", newest)
+    hidden = cache.get(key)
+    if hidden is None:
+        keys = articles.annotate(key=Cast("pk", CharField(max_length=50))).values("key")
+        hidden = list(entries.exclude(object_id__in=keys).values_list("object_id", flat=True))
+        cache.set(key, hidden, pagetree.TIMEOUT)
+    return hidden
 
 
 def indexed_text(articles):

@@ -177,31 +177,35 @@ def search(request):
 
 def search_results(request, query):
     articles = ArticlePage.objects.visible()
+    # What a result shows: its headline and address, when, by whom, and the words it matched,
+    # quoted from the search index's text on PostgreSQL and from the article elsewhere.
     cards = ArticlePage.objects.prefetch_related(
         Prefetch(
             "article_authors",
-            queryset=ArticlePageAuthor.objects.select_related("author").order_by("sort_order"),
+            queryset=ArticlePageAuthor.objects.select_related("author")
+            .only("page_id", "sort_order", "author__name", "author__slug")
+            .order_by("sort_order"),
         )
     )
+    shown = ["title", "url_path", "first_published_at"]
     if connection.vendor == "postgresql":
         matches = NewestMatches(articles, query)
-        cards = indexed_text(cards).defer("body")
-    elif connection.vendor == "sqlite":
+        cards = indexed_text(cards.only(*shown))
+    else:
         # SQLite's full-text backend ranks each match with a lookup of its own: seconds on a
         # large archive. The newest matches come first, as on PostgreSQL.
         matches = articles.order_by("-first_published_at").search(
             query, operator="and", order_by_relevance=False
         )
-    else:
-        matches = articles.search(query, operator="and")
+        cards = cards.only(*shown, "standfirst", "body")
     found = paginate(request, matches, PAGE_SIZE)
-    # The search gives the page's matches; what a result shows (headline, byline and the
-    # text to quote) comes in one query, and their authors in another.
+    # The search gives the page's matches; what a result shows comes in one query, and their
+    # authors in another.
     ids = [getattr(match, "pk", match) for match in found.object_list]
-    shown = cards.in_bulk(ids)
+    by_id = cards.in_bulk(ids)
     found.object_list = [
         (article, excerpt(getattr(article, "indexed_text", "") or article.plain_text(), query))
-        for article in (shown[pk] for pk in ids if pk in shown)
+        for article in (by_id[pk] for pk in ids if pk in by_id)
     ]
     return found
 

@@ -132,7 +132,7 @@ def test_a_search_reads_entries_by_key_or_by_word(search_index, words):
     walked = plan(matches.walked.values_list("pk", flat=True)[:20])
     assert re.search(r"wagtailsearch_indexentry_\w+_uniq|news_search_document", walked), walked
     looked_up = plan(matches.looked_up.values_list("pk", flat=True)[:20])
-    counted = plan(matches.looked_up.order_by())
+    counted = plan(matches.counted())
     for text in (walked, looked_up, counted):
         assert not full_table_reads(text), text
         assert not entries_read_by_type(text), text

@@ -177,3 +177,25 @@ def test_on_postgres_both_ways_of_reading_matches_agree(section, walk):
     )
     assert matches.count() == 8
     assert matches[0:5] + matches[5:20] == expected
+
+
+def test_the_count_is_of_what_a_reader_may_see(client, home, section):
+    from wagtail.models import PageViewRestriction
+
+    from news.factories import SectionPageFactory
+
+    for n in range(3):
+        ArticlePageFactory(parent=section, title=f"Strike report {n}")
+    ArticlePageFactory(parent=section, title="Strike draft", live=False)
+    members = SectionPageFactory(parent=home, title="Members")
+    ArticlePageFactory(parent=members, title="Strike for members")
+    PageViewRestriction.objects.create(page=members, restriction_type="password", password="x")
+    ArticlePageFactory(parent=section, title="Strike withdrawn").delete()
+    html = client.get("/search/", {"q": "strike"}).content.decode()
+    assert "3 results for" in html
+    for hidden in ("Strike draft", "Strike for members", "Strike withdrawn"):
+        assert hidden not in html
+    # A new draft is indexed as it is first saved, without a publish: the next new search
+    # must not count it either.
+    ArticlePageFactory(parent=section, title="Strike report draft", live=False)
+    assert "3 results for" in client.get("/search/", {"q": "strike report"}).content.decode()
