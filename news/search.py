@@ -6,7 +6,8 @@ import unicodedata
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.cache import cache
-from django.db.models import CharField, Exists, F, Func, IntegerField, Max, OuterRef, Subquery
+from django.db import connection
+from django.db.models import CharField, Exists, F, Func, IntegerField, Max, OuterRef
 from django.db.models.functions import Cast
 from django.dispatch import receiver
 from django.utils.html import escape
@@ -16,7 +17,7 @@ from wagtail.search import index
 from wagtail.search.models import IndexEntry
 from wagtail.signals import page_published
 
-from news.models.pages import NEWEST_FIRST
+from news.models.pages import NEWEST_FIRST, ArticlePage
 from news.pagination import DeferredQuery, cached_count
 from portal import pagetree
 
@@ -123,14 +124,18 @@ def hidden_keys(entries, articles):
     return hidden
 
 
-def indexed_text(articles):
-    """`articles` with the text their index entry holds (standfirst, body, then bylines and
-    terms: what a search matched), to draw excerpts from without reading their bodies."""
-    entry = IndexEntry.objects.filter(
-        content_type_id__in=get_descendants_content_types_pks(articles.model),
-        object_id=Cast(OuterRef("pk"), CharField(max_length=50)),
+def matched_texts(ids):
+    """{pk: text} of the articles `ids`, to quote what a search matched: on PostgreSQL the text
+    their index entry holds (standfirst, body, then bylines and terms) without reading their
+    bodies; elsewhere their standfirst and body."""
+    if connection.vendor != "postgresql":
+        articles = ArticlePage.objects.only("standfirst", "body").in_bulk(ids)
+        return {pk: article.plain_text() for pk, article in articles.items()}
+    entries = IndexEntry.objects.filter(
+        content_type_id__in=get_descendants_content_types_pks(ArticlePage),
+        object_id__in=[str(pk) for pk in ids],
     )
-    return articles.annotate(indexed_text=Subquery(entry.values("body_text")[:1]))
+    return {int(key): text for key, text in entries.values_list("object_id", "body_text")}
 
 
 def excerpt(text, query):

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -15,10 +15,11 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from news import pieces
+from news.cards import result_cards
 from news.feeds import ArticleFeed
-from news.models import ArticlePage, ArticlePageAuthor, Author, Region, Topic
+from news.models import ArticlePage, Author, Region, Topic
 from news.pagination import DeferredQuery, paginate
-from news.search import NewestMatches, clean_query, excerpt, indexed_text
+from news.search import NewestMatches, clean_query, excerpt, matched_texts
 
 PAGE_SIZE = 20
 # Archives before the web, or after this year, cannot hold anything.
@@ -177,35 +178,22 @@ def search(request):
 
 def search_results(request, query):
     articles = ArticlePage.objects.visible()
-    # What a result shows: its headline and address, when, by whom, and the words it matched,
-    # quoted from the search index's text on PostgreSQL and from the article elsewhere.
-    cards = ArticlePage.objects.prefetch_related(
-        Prefetch(
-            "article_authors",
-            queryset=ArticlePageAuthor.objects.select_related("author")
-            .only("page_id", "sort_order", "author__name", "author__slug")
-            .order_by("sort_order"),
-        )
-    )
-    shown = ["title", "url_path", "first_published_at"]
     if connection.vendor == "postgresql":
         matches = NewestMatches(articles, query)
-        cards = indexed_text(cards.only(*shown))
     else:
         # SQLite's full-text backend ranks each match with a lookup of its own: seconds on a
         # large archive. The newest matches come first, as on PostgreSQL.
         matches = articles.order_by("-first_published_at").search(
             query, operator="and", order_by_relevance=False
         )
-        cards = cards.only(*shown, "standfirst", "body")
     found = paginate(request, matches, PAGE_SIZE)
-    # The search gives the page's matches; what a result shows comes in one query, and their
-    # authors in another.
+    # The search gives the page's matches; each result shows its kept card (headline, address,
+    # byline) and the words it matched, quoted from its text.
     ids = [getattr(match, "pk", match) for match in found.object_list]
-    by_id = cards.in_bulk(ids)
+    cards = result_cards(ids, request)
+    texts = matched_texts(ids)
     found.object_list = [
-        (article, excerpt(getattr(article, "indexed_text", "") or article.plain_text(), query))
-        for article in (by_id[pk] for pk in ids if pk in by_id)
+        (cards[pk], excerpt(texts.get(pk, ""), query)) for pk in ids if pk in cards
     ]
     return found
 

@@ -199,3 +199,19 @@ def test_the_count_is_of_what_a_reader_may_see(client, home, section):
     # must not count it either.
     ArticlePageFactory(parent=section, title="Strike report draft", live=False)
     assert "3 results for" in client.get("/search/", {"q": "strike report"}).content.decode()
+
+
+def test_a_result_shown_before_is_not_read_again_until_it_changes(client, section):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reyes = AuthorFactory(name="Dana Reyes")
+    ArticlePageFactory(parent=section, title="Dockers strike in Genoa", authors=[reyes])
+    client.get("/search/", {"q": "dockers"})
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/search/", {"q": "genoa"}).content.decode()
+    assert "Dockers strike in Genoa" in html and "Dana Reyes" in html
+    assert not [query for query in queries if "news_articlepageauthor" in query["sql"]]
+    reyes.name = "Dana Reyes-Okafor"
+    reyes.save()
+    assert "Dana Reyes-Okafor" in client.get("/search/", {"q": "strike"}).content.decode()
