@@ -3,8 +3,9 @@
 PayPal waits for a quick 200 and resends what it does not get. So the listener only stores the
 IPN raw (once: `paypal_events.identify` gives its key) and queues `verify_and_apply`, which asks
 PayPal whether it sent it (the postback, with a timeout) and then lets the ledger apply it.
-An IPN PayPal cannot be asked about, or does not vouch for, stays stored, unapplied and flagged
-on the Webhook events screen, and is asked about again later, less and less often.
+An IPN PayPal cannot be asked about stays stored, unapplied and flagged on the Webhook events
+screen, and is asked about again later, less and less often; one PayPal answers INVALID about
+is flagged and left until it is resent from PayPal's IPN history.
 """
 
 import logging
@@ -80,7 +81,7 @@ def verify_and_apply(event_pk):
         except ProviderUnavailable as error:
             return try_again(event, f"Unverified: PayPal could not be asked ({error}).")
         except WebhookRejected as error:
-            return try_again(event, f"Unverified: {error}; not applied.")
+            return not_vouched_for(event, error)
         PaymentEvent.objects.filter(pk=event.pk, verified_at=None).update(
             verified_at=timezone.now(), error=""
         )
@@ -88,6 +89,24 @@ def verify_and_apply(event_pk):
     if event.status == EventStatus.FAILED and event.error.startswith("Waiting"):
         return try_again(event, event.error, counted=True)
     return event.status
+
+
+def not_vouched_for(event, error):
+    """Flag an IPN PayPal says it did not send, and leave it: it is not asked about again.
+
+    Asking again would repeat each forged IPN to PayPal a dozen times. A genuine IPN answered
+    INVALID (a live one checked against the sandbox, say) is asked about again when it arrives
+    again: the operator resends it from PayPal's IPN history.
+    """
+    error = (
+        f"Unverified: {error}; not applied, and not asked about again. If PayPal's IPN "
+        "history lists it, check PAYPAL_TEST, then resend it from there."
+    )
+    PaymentEvent.objects.filter(pk=event.pk).update(
+        status=EventStatus.FAILED, error=error, attempts=F("attempts") + 1
+    )
+    logger.warning("PayPal IPN %s not applied: %s", event.pk, error)
+    return EventStatus.FAILED
 
 
 def try_again(event, error, counted=False):
