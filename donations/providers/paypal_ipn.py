@@ -5,7 +5,8 @@ IPN raw (once: `paypal_events.identify` gives its key) and queues `verify_and_ap
 PayPal whether it sent it (the postback, with a timeout) and then lets the ledger apply it.
 An IPN PayPal cannot be asked about stays stored, unapplied and flagged on the Webhook events
 screen, and is asked about again later, less and less often; one PayPal answers INVALID about
-is flagged and left until it is resent from PayPal's IPN history.
+is flagged and left until it is resent from PayPal's IPN history. A post that cannot be an
+IPN at all is answered 400 and not kept: PayPal would send a real one again.
 """
 
 import logging
@@ -41,20 +42,24 @@ MAX_BODY = 64 * 1024
 def ipn(request):
     if len(request.body) > MAX_BODY:
         return HttpResponse("Too large.", status=413, content_type="text/plain")
+    body = paypal_events.stored_text(request.body)
+    if not paypal_events.could_be_ipn(body):
+        # Nothing PayPal would send, so nothing is kept or asked about; a PayPal that did
+        # send it would send it again.
+        return HttpResponse("Not a PayPal IPN.", status=400, content_type="text/plain")
     headers = {
         name: value
         for name, value in request.headers.items()
         if name.lower() not in DROPPED_HEADERS
     }
-    event = store(request.body, headers)
+    event = store(body, headers)
     if event.status not in ledger.DONE:
         transaction.on_commit(partial(verify_and_apply.enqueue, event.pk))
     return HttpResponse("OK", content_type="text/plain")
 
 
-def store(raw, headers):
+def store(body, headers):
     """The IPN as a PaymentEvent, stored once, not yet verified."""
-    body = paypal_events.stored_text(raw)
     event_id, event_type = paypal_events.identify(body)
     event, _ = PaymentEvent.objects.get_or_create(
         provider="paypal",

@@ -171,12 +171,30 @@ def test_ipns_that_do_not_fit_the_gift_are_flagged_never_applied(ipn, gift, chan
     [
         b"",
         b"\x00\xff\xfe binary \x89PNG\r\n\x1a\n",
+        b"hello=world",
+        b'{"txn_type": "web_accept", "payment_status": "Completed"}',
+        b"txn_type=&payment_status=&txn_id=X1",
+        b"<?xml version='1.0'?><txn_type>web_accept</txn_type>",
+    ],
+)
+def test_bodies_that_cannot_be_an_ipn_are_refused_and_not_kept(ipn, gift, paypal_on, body):
+    response = ipn(body)
+
+    assert response.status_code == 400
+    assert not PaymentEvent.objects.exists()
+    assert paypal_on.postbacks == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
         b"txn_type=web_accept&payment_status=Completed&first_name=J%C3",
         b"txn_type=web_accept&payment_status=Completed&charset=UTF-8&first_name=J%C3",
         b"payment_status=Completed&txn_id=X1&mc_gross=1%",
+        b"txn_type=web_accept&payment_status=Completed&first_name=J\xf6rg",
     ],
 )
-def test_truncated_or_binary_bodies_are_stored_and_flagged_never_a_500(ipn, gift, body):
+def test_truncated_or_mangled_ipns_are_stored_and_flagged_never_a_500(ipn, gift, body):
     response = ipn(body)
 
     assert response.status_code == 200
