@@ -5,8 +5,11 @@ IPN raw (once: `paypal_events.identify` gives its key) and queues `verify_and_ap
 PayPal whether it sent it (the postback, with a timeout) and then lets the ledger apply it.
 An IPN PayPal cannot be asked about stays stored, unapplied and flagged on the Webhook events
 screen, and is asked about again later, less and less often; one PayPal answers INVALID about
-is flagged and left until it is resent from PayPal's IPN history. A post that cannot be an
-IPN at all is answered 400 and not kept: PayPal would send a real one again.
+is flagged and left until it is resent from PayPal's IPN history.
+
+Anyone can post here, so before anything is stored: an address posting more than
+PAYPAL_IPNS_PER_IP a minute is answered 503, and a post that cannot be an IPN at all 400.
+Neither loses a genuine IPN: PayPal sends again what was not answered 200.
 """
 
 import logging
@@ -26,6 +29,7 @@ from django_tasks import task
 from donations import ledger
 from donations.models import EventStatus, PaymentEvent
 from donations.views.webhooks import DROPPED_HEADERS
+from portal.abuse import client_ip, over_limit
 
 from . import get_provider, paypal_events
 from .base import ProviderUnavailable, WebhookRejected
@@ -34,12 +38,16 @@ logger = logging.getLogger("donations.paypal")
 
 # An IPN is a few kilobytes; anything far larger is not one, and is not kept.
 MAX_BODY = 64 * 1024
+BUSY = "Too many notifications from this address just now; please send again later."
 
 
 @csrf_exempt
 @require_POST
 @never_cache
 def ipn(request):
+    sender = client_ip(request)
+    if over_limit("paypal-ipn-ip", sender, settings.PAYPAL_IPNS_PER_IP, settings.PAYPAL_IPN_WINDOW):
+        return too_many(sender)
     if len(request.body) > MAX_BODY:
         return HttpResponse("Too large.", status=413, content_type="text/plain")
     body = paypal_events.stored_text(request.body)
@@ -56,6 +64,24 @@ def ipn(request):
     if event.status not in ledger.DONE:
         transaction.on_commit(partial(verify_and_apply.enqueue, event.pk))
     return HttpResponse("OK", content_type="text/plain")
+
+
+def too_many(sender):
+    """503 to an address over the limit: nothing is kept, and if it was PayPal, PayPal sends
+    the IPN again later (less and less often, for up to four days)."""
+    window = settings.PAYPAL_IPN_WINDOW
+    # Once per address and window, naming it: Django's request log has a line for every 503.
+    if not over_limit("paypal-ipn-ip-warned", sender, 1, window):
+        logger.warning(
+            "PayPal IPN listener: %s posted more than %s IPNs in %s seconds; answering 503 "
+            "until the window ends. If that is PayPal, raise PAYPAL_IPNS_PER_IP.",
+            sender,
+            settings.PAYPAL_IPNS_PER_IP,
+            window,
+        )
+    response = HttpResponse(BUSY, status=503, content_type="text/plain")
+    response["Retry-After"] = str(window)
+    return response
 
 
 def store(body, headers):
