@@ -103,8 +103,8 @@ class PayPalProvider:
     def receive(self, body, headers):
         """Verify a stored IPN by posting it back to PayPal, exactly as it came.
 
-        ProviderUnavailable when PayPal cannot be asked now; WebhookRejected when it does not
-        vouch for the IPN.
+        ProviderUnavailable when PayPal cannot be asked now, or answers with neither verdict;
+        WebhookRejected when it answers INVALID: it did not send this IPN.
         """
         try:
             answer = requests.post(
@@ -121,8 +121,11 @@ class PayPalProvider:
             logger.warning("PayPal IPN postback failed: %r", error)
             raise ProviderUnavailable(type(error).__name__) from error
         verdict = answer.text.strip()
+        if verdict == "INVALID":
+            raise WebhookRejected("PayPal answered 'INVALID'")
         if verdict != "VERIFIED":
-            raise WebhookRejected(f"PayPal answered {verdict[:20]!r}")
+            # Not PayPal's verdict at all (a maintenance page, say): ask again later.
+            raise ProviderUnavailable(f"PayPal answered {verdict[:20]!r}")
         event_id, event_type = paypal_events.identify(body.decode("ascii"))
         return ReceivedEvent(event_id=event_id, event_type=event_type)
 

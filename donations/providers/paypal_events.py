@@ -42,6 +42,8 @@ CHARSET = re.compile(r"(?:^|&)charset=([A-Za-z0-9_.-]{1,40})(?:&|$)")
 # Bytes kept as they are when a body is stored; any other byte is stored percent-escaped.
 PRINTABLE = bytes(range(0x21, 0x7F))
 MAX_FIELDS = 400
+# Every IPN names one of these (`parse` refuses a body with neither).
+NOTICE_FIELDS = {"txn_type", "payment_status"}
 
 PERIODS = {"monthly": ("1 M", timedelta(days=31)), "annual": ("1 Y", timedelta(days=366))}
 FAILED_STATUSES = {"Denied", "Failed", "Declined", "Expired", "Voided"}
@@ -54,6 +56,17 @@ def stored_text(raw: bytes) -> str:
     """The body as text to store: PayPal's bodies are ASCII (form-encoded) and kept exactly;
     a stray raw byte (a binary or mis-encoded post) is kept percent-escaped, never lost."""
     return "".join(chr(byte) if byte in PRINTABLE else f"%{byte:02X}" for byte in raw)
+
+
+def could_be_ipn(body: str) -> bool:
+    """Whether a posted body could be an IPN at all, asked before it is stored: it names a
+    txn_type or a payment_status.
+
+    Only names are looked at, so a body whose values do not decode in its charset (mangled on
+    the way, or in a charset PayPal misnamed) is still stored, and flagged.
+    """
+    pairs = parse_qsl(body, keep_blank_values=True, encoding="latin-1")
+    return any(value for name, value in pairs if name in NOTICE_FIELDS)
 
 
 def charset_of(body: str) -> str:

@@ -35,6 +35,9 @@ STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=10.0)
 PAYPAL_RECEIVER_EMAIL = env.str("PAYPAL_RECEIVER_EMAIL", default="")
 PAYPAL_TEST = env.bool("PAYPAL_TEST", default=False)
 PAYPAL_IPN_POSTBACK_URL = env.str("PAYPAL_IPN_POSTBACK_URL", default="")
+# IPNs one address may post per minute before the rest are answered 503 (PayPal sends them
+# again later): well above what PayPal's few sending addresses post on a busy day.
+PAYPAL_IPNS_PER_IP = env.int("PAYPAL_IPNS_PER_IP", default=600)
 # None means "decide from the environment": on in dev without provider keys, off otherwise.
 PAYMENTS_TEST_GATEWAY = env.bool("PAYMENTS_TEST_GATEWAY", default=None)
 AKISMET_API_KEY = env.str("AKISMET_API_KEY", default="")
@@ -275,6 +278,7 @@ PAYPAL_POSTBACK_TIMEOUTS = (3.0, 10.0)
 PAYPAL_IPN_RETRY_FIRST = 60
 PAYPAL_IPN_RETRY_MAX = 6 * 60 * 60
 PAYPAL_IPN_TRIES = 12
+PAYPAL_IPN_WINDOW = 60  # seconds in which PAYPAL_IPNS_PER_IP are counted
 # The fixed part of the provider's fee per payment, for "cover the fees" (with the percent).
 DONATIONS_FEE_FIXED = {"GBP": "0.20", "EUR": "0.25", "USD": "0.30", "JPY": "40"}
 DONATIONS_MANAGE_LINK_MAX_AGE = DONATIONS_MANAGE_LINK_DAYS * 24 * 60 * 60

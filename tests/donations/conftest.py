@@ -95,11 +95,11 @@ def paypal_on(settings, fake_paypal):
 
 @pytest.fixture
 def ipn(client, committed):
-    """Post an IPN as PayPal does: form-encoded in its charset; its verification and
-    application (queued on commit) run as the worker would run them."""
+    """Post an IPN as PayPal does: form-encoded in its charset, from `sender`'s address; its
+    verification and application (queued on commit) run as the worker would run them."""
     from .paypal_fake import encode
 
-    def send(fields_or_body, charset=None):
+    def send(fields_or_body, charset=None, sender="127.0.0.1"):
         body = fields_or_body
         if isinstance(body, dict):
             body = encode(body, charset)
@@ -108,6 +108,7 @@ def ipn(client, committed):
             "/donations/paypal/ipn/",
             body,
             content_type="application/x-www-form-urlencoded",
+            REMOTE_ADDR=sender,
         )
 
     return send

@@ -171,12 +171,30 @@ def test_ipns_that_do_not_fit_the_gift_are_flagged_never_applied(ipn, gift, chan
     [
         b"",
         b"\x00\xff\xfe binary \x89PNG\r\n\x1a\n",
+        b"hello=world",
+        b'{"txn_type": "web_accept", "payment_status": "Completed"}',
+        b"txn_type=&payment_status=&txn_id=X1",
+        b"<?xml version='1.0'?><txn_type>web_accept</txn_type>",
+    ],
+)
+def test_bodies_that_cannot_be_an_ipn_are_refused_and_not_kept(ipn, gift, paypal_on, body):
+    response = ipn(body)
+
+    assert response.status_code == 400
+    assert not PaymentEvent.objects.exists()
+    assert paypal_on.postbacks == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
         b"txn_type=web_accept&payment_status=Completed&first_name=J%C3",
         b"txn_type=web_accept&payment_status=Completed&charset=UTF-8&first_name=J%C3",
         b"payment_status=Completed&txn_id=X1&mc_gross=1%",
+        b"txn_type=web_accept&payment_status=Completed&first_name=J\xf6rg",
     ],
 )
-def test_truncated_or_binary_bodies_are_stored_and_flagged_never_a_500(ipn, gift, body):
+def test_truncated_or_mangled_ipns_are_stored_and_flagged_never_a_500(ipn, gift, body):
     response = ipn(body)
 
     assert response.status_code == 200
@@ -194,19 +212,61 @@ def test_a_sandbox_ipn_is_refused_on_the_live_site(ipn, gift, settings):
     assert "sandbox notification on the live site" in PaymentEvent.objects.get().error
 
 
-def test_an_ipn_paypal_does_not_vouch_for_is_kept_flagged_and_never_applied(ipn, gift, paypal_on):
+def test_an_ipn_paypal_does_not_vouch_for_is_kept_flagged_and_never_applied(
+    ipn, gift, paypal_on, worker_queue, committed
+):
     paypal_on.answer = "INVALID"
 
     assert ipn(web_accept(gift)).status_code == 200
+    (first_look,) = worker_queue.results
+    worker_queue.clear()
+    committed(paypal_ipn.verify_and_apply.call, *first_look.args)
 
     event = PaymentEvent.objects.get()
     assert event.status == EventStatus.FAILED
     assert event.verified_at is None
     assert "PayPal answered 'INVALID'" in event.error
+    assert "resend it from there" in event.error
+    # PayPal's word is final: a forged IPN is not put to PayPal again and again.
+    assert worker_queue.results == []
+    assert len(paypal_on.postbacks) == 1
     # Not even a retry from the admin applies it while it is unverified.
     ledger.process(event.pk)
     gift.refresh_from_db()
     assert gift.status == DonationStatus.PENDING
+
+
+def test_a_genuine_ipn_answered_invalid_is_applied_once_resent_from_paypal_history(
+    ipn, gift, paypal_on
+):
+    paypal_on.answer = "INVALID"  # checked against the wrong PayPal, say
+    fields = web_accept(gift)
+    ipn(fields)
+    gift.refresh_from_db()
+    assert gift.status == DonationStatus.PENDING
+
+    paypal_on.answer = "VERIFIED"
+    ipn({**fields, "resend": "true"})
+
+    gift.refresh_from_db()
+    assert gift.status == DonationStatus.SUCCEEDED
+    assert PaymentEvent.objects.get().status == EventStatus.PROCESSED
+
+
+def test_an_answer_that_is_no_verdict_is_asked_again_later(
+    ipn, gift, paypal_on, worker_queue, committed
+):
+    paypal_on.answer = "<html>Down for maintenance</html>"
+    ipn(web_accept(gift))
+    (first_look,) = worker_queue.results
+    worker_queue.clear()
+
+    committed(paypal_ipn.verify_and_apply.call, *first_look.args)
+
+    event = PaymentEvent.objects.get()
+    assert "PayPal could not be asked" in event.error
+    (later_look,) = worker_queue.results
+    assert later_look.task.run_after is not None
 
 
 def test_an_unreachable_postback_keeps_the_ipn_and_a_later_try_applies_it(
@@ -241,9 +301,9 @@ def worker_queue(settings):
 
 
 def test_unverified_ipns_are_tried_again_later_and_less_often(
-    ipn, gift, paypal_on, worker_queue, committed
+    ipn, gift, paypal_on, worker_queue, committed, settings
 ):
-    paypal_on.answer = "INVALID"
+    settings.PAYPAL_IPN_POSTBACK_URL = "http://127.0.0.1:9/cgi-bin/webscr"  # nothing listens
     ipn(web_accept(gift))
     event = PaymentEvent.objects.get()
     assert [r.task.func for r in worker_queue.results] == [paypal_ipn.verify_and_apply.func]
@@ -258,8 +318,8 @@ def test_unverified_ipns_are_tried_again_later_and_less_often(
     assert delays[0] < delays[1] < delays[2]
     assert delays[0] >= timedelta(seconds=50)
 
-    # A PayPal that vouches for it at last: applied on the next try.
-    paypal_on.answer = "VERIFIED"
+    # PayPal reachable at last: applied on the next try.
+    settings.PAYPAL_IPN_POSTBACK_URL = paypal_on.url
     committed(paypal_ipn.verify_and_apply.call, event.pk)
     gift.refresh_from_db()
     assert gift.status == DonationStatus.SUCCEEDED
