@@ -8,7 +8,7 @@ screen, and is asked about again later, less and less often; one PayPal answers 
 is flagged and left until it is resent from PayPal's IPN history.
 
 Anyone can post here, so before anything is stored: an address posting more than
-PAYPAL_IPNS_PER_IP a minute is answered 503, and a post that cannot be an IPN at all 400.
+PAYPAL_IPNS_PER_IP a minute is answered 429, and a post that cannot be an IPN at all 400.
 Neither loses a genuine IPN: PayPal sends again what was not answered 200.
 """
 
@@ -67,19 +67,20 @@ def ipn(request):
 
 
 def too_many(sender):
-    """503 to an address over the limit: nothing is kept, and if it was PayPal, PayPal sends
+    """429 to an address over the limit: nothing is kept, and if it was PayPal, PayPal sends
     the IPN again later (less and less often, for up to four days)."""
     window = settings.PAYPAL_IPN_WINDOW
-    # Once per address and window, naming it: Django's request log has a line for every 503.
+    # Once per address and window, naming the setting: Django's own log line for each refusal
+    # names neither.
     if not over_limit("paypal-ipn-ip-warned", sender, 1, window):
         logger.warning(
-            "PayPal IPN listener: %s posted more than %s IPNs in %s seconds; answering 503 "
+            "PayPal IPN listener: %s posted more than %s IPNs in %s seconds; answering 429 "
             "until the window ends. If that is PayPal, raise PAYPAL_IPNS_PER_IP.",
             sender,
             settings.PAYPAL_IPNS_PER_IP,
             window,
         )
-    response = HttpResponse(BUSY, status=503, content_type="text/plain")
+    response = HttpResponse(BUSY, status=429, content_type="text/plain")
     response["Retry-After"] = str(window)
     return response
 

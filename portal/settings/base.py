@@ -35,7 +35,7 @@ STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=10.0)
 PAYPAL_RECEIVER_EMAIL = env.str("PAYPAL_RECEIVER_EMAIL", default="")
 PAYPAL_TEST = env.bool("PAYPAL_TEST", default=False)
 PAYPAL_IPN_POSTBACK_URL = env.str("PAYPAL_IPN_POSTBACK_URL", default="")
-# IPNs one address may post per minute before the rest are answered 503 (PayPal sends them
+# IPNs one address may post per minute before the rest are answered 429 (PayPal sends them
 # again later): well above what PayPal's few sending addresses post on a busy day.
 PAYPAL_IPNS_PER_IP = env.int("PAYPAL_IPNS_PER_IP", default=600)
 # None means "decide from the environment": on in dev without provider keys, off otherwise.

@@ -1,4 +1,4 @@
-"""A flood of posts to the PayPal IPN listener: one address past its limit is answered 503
+"""A flood of posts to the PayPal IPN listener: one address past its limit is answered 429
 and nothing of it is kept, while PayPal's IPNs from elsewhere, or resent later, are applied."""
 
 import logging
@@ -56,13 +56,13 @@ def flood(ipn, sender, count):
     return [ipn(forged(n), sender=sender) for n in range(count)]
 
 
-def test_a_flood_from_one_address_is_answered_503_past_the_limit_and_nothing_more_kept(
+def test_a_flood_from_one_address_is_answered_429_past_the_limit_and_nothing_more_kept(
     ipn, paypal_on, clock, caplog
 ):
     with caplog.at_level(logging.WARNING, logger="donations.paypal"):
         responses = flood(ipn, FLOODER, LIMIT + 3)
 
-    assert [r.status_code for r in responses] == [200] * LIMIT + [503] * 3
+    assert [r.status_code for r in responses] == [200] * LIMIT + [429] * 3
     refused = responses[-1]
     assert refused["Retry-After"] == "60"
     assert "no-cache" in refused["Cache-Control"]
@@ -72,7 +72,7 @@ def test_a_flood_from_one_address_is_answered_503_past_the_limit_and_nothing_mor
     assert len(paypal_on.postbacks) == LIMIT
     # One warning naming the address and the knob, however many posts were refused.
     warnings = [r.getMessage() for r in caplog.records if r.name == "donations.paypal"]
-    warnings = [w for w in warnings if "answering 503" in w]
+    warnings = [w for w in warnings if "answering 429" in w]
     assert len(warnings) == 1
     assert FLOODER in warnings[0] and "PAYPAL_IPNS_PER_IP" in warnings[0]
 
@@ -81,7 +81,7 @@ def test_posts_that_are_no_ipn_count_towards_the_limit(ipn, clock):
     responses = [ipn(b"hello=world", sender=FLOODER) for _ in range(LIMIT)]
     responses.append(ipn(forged(1), sender=FLOODER))
 
-    assert [r.status_code for r in responses] == [400] * LIMIT + [503]
+    assert [r.status_code for r in responses] == [400] * LIMIT + [429]
     assert not PaymentEvent.objects.exists()
 
 
@@ -101,7 +101,7 @@ def test_a_genuine_ipn_from_another_address_is_applied_during_a_flood(ipn, gift,
 
 def test_the_flooding_address_is_served_again_once_the_window_is_over(ipn, clock):
     flood(ipn, FLOODER, LIMIT + 1)
-    assert ipn(forged(100), sender=FLOODER).status_code == 503
+    assert ipn(forged(100), sender=FLOODER).status_code == 429
 
     clock.seconds += 60
 
@@ -109,12 +109,12 @@ def test_the_flooding_address_is_served_again_once_the_window_is_over(ipn, clock
     assert PaymentEvent.objects.filter(event_id="txn:FORGED0100:Completed").exists()
 
 
-def test_a_genuine_ipn_refused_503_is_applied_once_when_paypal_sends_it_again(ipn, gift, clock):
+def test_a_genuine_ipn_refused_429_is_applied_once_when_paypal_sends_it_again(ipn, gift, clock):
     # PayPal's own address over the limit: a burst bigger than the limit allows.
     flood(ipn, PAYPAL, LIMIT)
     fields = web_accept(gift)
 
-    assert ipn(fields, sender=PAYPAL).status_code == 503
+    assert ipn(fields, sender=PAYPAL).status_code == 429
     assert not PaymentEvent.objects.filter(event_id__startswith="txn:TXN").exists()
     gift.refresh_from_db()
     assert gift.status == DonationStatus.PENDING
