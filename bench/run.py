@@ -20,6 +20,7 @@ import argparse
 import getpass
 import http.client
 import os
+import random
 import re
 import shutil
 import signal
@@ -40,7 +41,10 @@ SETTINGS = "portal.settings.bench"
 WORKERS = 2
 WARM_UP_SECONDS = 2
 # Loaded again at --busy-connections: the pages whose tail latency the targets name.
-BUSY_PAGES = {"section", "archive", "search"}
+BUSY_PAGES = {"section", "archive", "search", "new search"}
+# Each request of the "new search" row asks two words at random from the archive's text:
+# a query nobody has asked since the last publish, whose results no cache holds.
+NEW_SEARCH = "/search/?q={words}"
 
 
 def configure():
@@ -72,8 +76,23 @@ def pages_to_measure():
         ("article", article.url),
         ("archive", "/2010/04/"),
         ("search", "/search/?q=strike"),
+        ("new search", NEW_SEARCH),
         ("feed", "/feed/"),
     ]
+
+
+def archive_words():
+    """The words of the archive's headlines and standfirsts, for new searches."""
+    from news.models import ArticlePage
+
+    words = set()
+    for texts in ArticlePage.objects.values_list("title", "standfirst")[:2000]:
+        words.update(word.strip(".,:;'\"()").lower() for word in " ".join(texts).split())
+    return sorted(word for word in words if len(word) > 3 and word.isalpha())
+
+
+def new_search(words, rng):
+    return NEW_SEARCH.format(words="+".join(rng.sample(words, 2)))
 
 
 def queries_per_page(paths):
@@ -86,13 +105,16 @@ def queries_per_page(paths):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client, counts = Client(), {}
+    client, counts, rng = Client(), {}, random.Random(1)
+    words = archive_words()
     cache.clear()
     for path in paths:
         runs = []
         for _ in range(2):
+            # A new search's "warm" is another new search once the site is warm.
+            asked = new_search(words, rng) if path == NEW_SEARCH else path
             with CaptureQueriesContext(connection) as captured:
-                response = client.get(path)
+                response = client.get(asked)
             if response.status_code != 200:
                 raise SystemExit(f"{path} answered {response.status_code}")
             runs.append(len(captured))
@@ -301,22 +323,40 @@ def milliseconds(text):
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def load_with_wrk(wrk, url, seconds, connections):
+NEW_SEARCH_LUA = """
+local words = {%s}
+request = function()
+  local first, second = words[math.random(#words)], words[math.random(#words)]
+  return wrk.format("GET", "%s" .. first .. "+" .. second)
+end
+"""
+
+
+def load_with_wrk(wrk, url, seconds, connections, words=None):
     threads = min(2, connections)
-    output = subprocess.run(
-        [
-            wrk,
-            f"-t{threads}",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--timeout=30s",
-            "--latency",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        options = []
+        if words:  # a new search each request
+            listed = ", ".join(f'"{word}"' for word in words)
+            script.write(NEW_SEARCH_LUA % (listed, urlsplit(url).path + "?q="))
+            script.flush()
+            options = ["-s", script.name]
+            url = url.replace(NEW_SEARCH, NEW_SEARCH.format(words="warm"))
+        output = subprocess.run(
+            [
+                wrk,
+                f"-t{threads}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout=30s",
+                "--latency",
+                *options,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.M))
     if "Non-2xx" in output or "Socket errors" in output or set(latency) != {"50", "99"}:
         raise SystemExit(f"{url} failed under load:\n{output}")
@@ -327,14 +367,15 @@ def load_with_wrk(wrk, url, seconds, connections):
     }
 
 
-def load_with_python(url, seconds, connections):
+def load_with_python(url, seconds, connections, words=None):
     """Threads each sending one request after another; slower than wrk but needs nothing."""
     latencies, failures, stop = [], [], time.monotonic() + seconds
+    rng = random.Random(2)
 
     def user():
         while time.monotonic() < stop:
             started = time.perf_counter()
-            status, *_ = get(url)
+            status, *_ = get(url.replace(NEW_SEARCH, new_search(words, rng)) if words else url)
             latencies.append((time.perf_counter() - started) * 1000)
             if status != 200:
                 failures.append(status)
@@ -354,23 +395,28 @@ def load_with_python(url, seconds, connections):
     }
 
 
-def measure(url, connections, args, wrk):
+def measure(url, connections, args, wrk, words=None):
+    """Load `url` (a new search each request if `words` are given)."""
+
     def load(seconds):
         if wrk:
-            return load_with_wrk(wrk, url, seconds, connections)
-        return load_with_python(url, seconds, connections)
+            return load_with_wrk(wrk, url, seconds, connections, words)
+        return load_with_python(url, seconds, connections, words)
 
     for _ in range(2 * WORKERS):  # every worker's caches warm, as on a live site
-        get(url)
+        get(url.replace(NEW_SEARCH, NEW_SEARCH.format(words="warm")))
     load(WARM_UP_SECONDS)
     return load(args.duration)
 
 
 def measure_mode(mode, server, pages, queries, args, wrk):
     """Every page through `server`, each beside its floor; the rows of one mode."""
-    rows = []
+    rows, words = [], archive_words()
     for name, path in pages:
-        status, body, _ = get(server.url(path))
+        if path == NEW_SEARCH and isinstance(server, FrontCache):
+            continue  # nothing in front can keep what nobody asked for before
+        asked = new_search(words, random.Random(3)) if path == NEW_SEARCH else path
+        status, body, _ = get(server.url(asked))
         if status != 200:
             raise SystemExit(f"{path} answered {status} ({mode})")
         counts = [args.connections]
@@ -386,7 +432,9 @@ def measure_mode(mode, server, pages, queries, args, wrk):
                     "connections": connections,
                     "bytes": len(body),
                     "queries": queries[path],
-                    "page": measure(server.url(path), connections, args, wrk),
+                    "page": measure(
+                        server.url(path), connections, args, wrk, words if asked != path else None
+                    ),
                     "floor": measure(server.floor_url(len(body)), connections, args, wrk),
                 }
             )
