@@ -51,17 +51,8 @@ STARTUP_SECONDS = 60
 # Settings and variables a developer's shell may carry that production never has.
 NOT_PASSED_ON = {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "PAYMENTS_TEST_GATEWAY", "MEDIA_ROOT"}
 
-PUBLIC_READ = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": "*",
-            "Action": "s3:GetObject",
-            "Resource": "arn:aws:s3:::BUCKET/*",
-        }
-    ],
-}
+# The README's bucket policy: anyone may read the pictures, and nothing else.
+BUCKET_POLICY = ROOT / "deploy" / "bucket-policy.json"
 
 SEED = """
 import json
@@ -305,7 +296,7 @@ def cluster(machines, tmp_path_factory):
     s3_client.create_bucket(Bucket=bucket)
     # Readers fetch pictures straight from the bucket, as the README has operators set it up.
     s3_client.put_bucket_policy(
-        Bucket=bucket, Policy=json.dumps(PUBLIC_READ).replace("BUCKET", bucket)
+        Bucket=bucket, Policy=BUCKET_POLICY.read_text().replace("BUCKET", bucket)
     )
 
     stripe = FakeStripe().start()
