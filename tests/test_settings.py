@@ -19,10 +19,13 @@ S3 = {
     "AWS_S3_ENDPOINT_URL": "https://s3.example.org",
     "AWS_S3_CUSTOM_DOMAIN": "media.news.example.org",
     "AWS_S3_REGION_NAME": "eu-west-1",
+    "AWS_ACCESS_KEY_ID": "AKIAEXAMPLE",
+    "AWS_SECRET_ACCESS_KEY": "not-a-secret",
 }
 MEDIA_STORAGE = (
     "from django.core.files.storage import storages; s = storages['default']; "
-    "print(type(s).__name__, getattr(s, 'file_overwrite', '-'), s.url('images/a.png'))"
+    "print(type(s).__name__, getattr(s, 'file_overwrite', '-'), s.url('images/a.png'), "
+    "s.url('documents/a.pdf'))"
 )
 
 
@@ -87,18 +90,27 @@ def test_seed_demo_refuses_production_settings():
 def test_media_go_to_the_bucket_when_one_is_named():
     result = manage("shell", "--no-imports", "-c", MEDIA_STORAGE, **GOOD, **S3)
     assert result.returncode == 0, result.stderr
-    # Two uploads named a.png stay two files; addresses are plain, for pages cached whole.
-    assert result.stdout.split() == [
-        "S3Storage",
+    # Two uploads named a.png stay two files; pictures' addresses are plain, for pages cached
+    # whole; a document's is signed for a minute, by the bucket itself rather than the CDN.
+    kind, overwrites, picture, document = result.stdout.split()
+    assert [kind, overwrites, picture] == [
+        "MediaStorage",
         "False",
         "https://media.news.example.org/images/a.png",
     ]
+    assert document.startswith("https://s3.example.org/portal-media/documents/a.pdf?")
+    assert "X-Amz-Expires=60&" in document and "X-Amz-Signature=" in document
 
 
 def test_media_stay_on_disk_without_a_bucket():
     result = manage("shell", "--no-imports", "-c", MEDIA_STORAGE, **GOOD)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["FileSystemStorage", "-", "/media/images/a.png"]
+    assert result.stdout.split() == [
+        "FileSystemStorage",
+        "-",
+        "/media/images/a.png",
+        "/media/documents/a.pdf",
+    ]
 
 
 def test_workers_keep_their_database_connection_between_requests():

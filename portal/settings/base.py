@@ -164,8 +164,9 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 if AWS_STORAGE_BUCKET_NAME:
+    # Pictures public, documents private and handed out by signed addresses (portal/media.py).
     MEDIA_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "portal.media.MediaStorage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": AWS_S3_ENDPOINT_URL,
@@ -173,11 +174,6 @@ if AWS_STORAGE_BUCKET_NAME:
             "region_name": AWS_S3_REGION_NAME,
             "access_key": AWS_ACCESS_KEY_ID,
             "secret_key": AWS_SECRET_ACCESS_KEY,
-            # Two uploads named photo.jpg are two files, as on disk; S3Storage would overwrite.
-            "file_overwrite": False,
-            # Plain addresses that last: pages are cached whole, and signed ones expire.
-            "querystring_auth": False,
-            "object_parameters": {"CacheControl": "public, max-age=86400"},
         },
     }
 else:

@@ -51,17 +51,8 @@ STARTUP_SECONDS = 60
 # Settings and variables a developer's shell may carry that production never has.
 NOT_PASSED_ON = {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "PAYMENTS_TEST_GATEWAY", "MEDIA_ROOT"}
 
-PUBLIC_READ = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": "*",
-            "Action": "s3:GetObject",
-            "Resource": "arn:aws:s3:::BUCKET/*",
-        }
-    ],
-}
+# The README's bucket policy: anyone may read the pictures, and nothing else.
+BUCKET_POLICY = ROOT / "deploy" / "bucket-policy.json"
 
 SEED = """
 import json
@@ -96,6 +87,23 @@ draft = ArticlePageFactory(
     parent=page.get_parent(), title="Dockers join the strike", slug="dockers", live=False
 )
 draft.save_revision(user=editor).publish(user=editor)
+"""
+
+# A document only the legal team's password opens, added from a third machine.
+PRIVATE_DOCUMENT = """
+import json
+from django.core.files.base import ContentFile
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, CollectionViewRestriction
+
+legal = Collection.get_first_root_node().add_child(name="Legal team")
+CollectionViewRestriction.objects.create(
+    collection=legal, restriction_type="password", password={password!r}
+)
+document = get_document_model().objects.create(
+    title="Minutes", collection=legal, file=ContentFile({content!r}, name="minutes.txt")
+)
+print(json.dumps({{"url": document.url, "name": document.file.name}}))
 """
 
 
@@ -305,7 +313,7 @@ def cluster(machines, tmp_path_factory):
     s3_client.create_bucket(Bucket=bucket)
     # Readers fetch pictures straight from the bucket, as the README has operators set it up.
     s3_client.put_bucket_policy(
-        Bucket=bucket, Policy=json.dumps(PUBLIC_READ).replace("BUCKET", bucket)
+        Bucket=bucket, Policy=BUCKET_POLICY.read_text().replace("BUCKET", bucket)
     )
 
     stripe = FakeStripe().start()
@@ -535,6 +543,48 @@ def test_a_picture_uploaded_on_one_host_is_served_by_the_other(cluster):
         assert width <= 800 and height <= 600
     original = requests.get(in_bucket + name, timeout=30)
     assert original.status_code == 200 and original.content == uploaded
+
+
+def test_a_private_document_is_handed_out_by_either_host_only_after_its_password(cluster):
+    a, b = cluster.hosts
+    password, minutes = "picket-line", b"Minutes of the legal team's meeting."
+    document = json.loads(
+        cluster.manage(
+            "shell",
+            "--no-imports",
+            "-c",
+            PRIVATE_DOCUMENT.format(password=password, content=minutes),
+        )
+    )
+    in_bucket = f"{cluster.s3_url}/{cluster.bucket}/"
+    reader = requests.Session()
+
+    asked = reader.get(a.url + document["url"], allow_redirects=False, timeout=30)
+    assert asked.status_code == 200 and "You need a password" in asked.text
+    assert in_bucket not in asked.text
+    action = re.search(r'action="([^"]+)"', asked.text).group(1)
+    reader.post(
+        a.url + action,
+        data={
+            "csrfmiddlewaretoken": csrf_token(asked.text),
+            "password": password,
+            "return_url": document["url"],
+        },
+        headers={"Origin": a.url},
+        allow_redirects=False,
+        timeout=30,
+    )
+
+    # The password given on A opens the document on B, for a minute, for this reader only.
+    passed = reader.get(b.url + document["url"], allow_redirects=False, timeout=30)
+    assert passed.status_code == 302
+    address = passed.headers["Location"]
+    assert address.startswith(in_bucket) and "X-Amz-Expires=60&" in address
+    assert "no-store" in passed.headers["Cache-Control"]
+    assert requests.get(address, timeout=30).content == minutes
+    assert requests.get(in_bucket + document["name"], timeout=30).status_code == 403
+    stranger = b.get(document["url"])
+    assert stranger.status_code == 200 and in_bucket not in stranger.text
 
 
 def csrf_token(page):
