@@ -12,7 +12,6 @@ A link in the body to a page that has since moved keeps its old address until th
 published again or the entry expires; Wagtail redirects the old address meanwhile.
 """
 
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -32,6 +31,9 @@ MISSING = object()
 def pictures_changed(**kwargs):
     """A new focal point, file or credit changes every body that shows the picture."""
     pagetree.new_generation(PICTURES_GENERATION_KEY)
+
+
+pagetree.watch(PICTURES_GENERATION_KEY)
 
 
 def pictures_generation():
@@ -69,11 +71,11 @@ def cached_parts(page):
     """
     parts = page.__dict__.get("_cached_body_parts", MISSING)
     if parts is MISSING:
-        parts = cache.get(body_key(page))
+        parts = pagetree.read(body_key(page), lifetime=TIMEOUT)
         page.__dict__["_cached_body_parts"] = parts
     return parts
 
 
 def store_parts(page, parts):
-    cache.set(body_key(page), parts, TIMEOUT)
+    pagetree.keep(body_key(page), parts, TIMEOUT)
     page.__dict__["_cached_body_parts"] = parts

@@ -33,6 +33,9 @@ def authors_changed(**kwargs):
     pagetree.new_generation(AUTHORS_GENERATION_KEY)
 
 
+pagetree.watch(AUTHORS_GENERATION_KEY)
+
+
 def authors_generation():
     return pagetree.generation(AUTHORS_GENERATION_KEY)
 

@@ -1,6 +1,5 @@
 import hashlib
 
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -67,8 +66,8 @@ def cached_count(queryset, name=None):
             return 0
         name = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
     key = pagetree.cache_key("count", name)
-    count = cache.get(key)
+    count = pagetree.read(key)
     if count is None:
         count = queryset.count()
-        cache.set(key, count, pagetree.TIMEOUT)
+        pagetree.keep(key, count)
     return count

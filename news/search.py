@@ -5,7 +5,6 @@ import re
 import unicodedata
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import CharField, Exists, F, Func, IntegerField, Max, OuterRef
 from django.db.models.functions import Cast
@@ -116,11 +115,11 @@ def hidden_keys(entries, articles):
     """
     newest = IndexEntry.objects.aggregate(newest=Max("id"))["newest"]
     key = pagetree.cache_key("search-hidden", newest)
-    hidden = cache.get(key)
+    hidden = pagetree.read(key)
     if hidden is None:
         keys = articles.annotate(key=Cast("pk", CharField(max_length=50))).values("key")
         hidden = list(entries.exclude(object_id__in=keys).values_list("object_id", flat=True))
-        cache.set(key, hidden, pagetree.TIMEOUT)
+        pagetree.keep(key, hidden)
     return hidden
 
 

@@ -12,7 +12,7 @@ from news.factories import (
     HomePageFactory,
     SectionPageFactory,
 )
-from portal import pagecache
+from portal import pagecache, pagetree
 
 
 def pytest_collection_modifyitems(config, items):
@@ -47,8 +47,10 @@ def fresh_cache():
     """Each test starts with an empty cache: database rows are rolled back between tests,
     and cached routes or banners must not outlive them."""
     cache.clear()
+    pagetree.forget_copies()
     yield
     cache.clear()
+    pagetree.forget_copies()
 
 
 @pytest.fixture

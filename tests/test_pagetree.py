@@ -2,7 +2,7 @@
 every change to sites and view restrictions at once."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction, Site
@@ -51,3 +51,63 @@ def test_a_page_read_while_it_was_being_published_is_not_kept(
         # Another reader, before the commit, read the old row and kept it under the new tree.
         cache.set(pagetree.cache_key("page", article.pk), as_it_was, pagetree.TIMEOUT)
     assert "Oil workers win" in client.get(article.url).content.decode()
+
+
+def round_trips(client, url, monkeypatch):
+    """Reads of the shared cache while `url` is served (each one a network round trip with
+    Redis): the page cache's own reads, the generations, the kept pieces."""
+    calls, inside = [], []
+    backend = caches["default"]
+
+    def counted(original):
+        def read(keys, *args, **kwargs):
+            if not inside:  # local memory's get_many asks get for each key: one trip with Redis
+                calls.append(keys)
+            inside.append(keys)
+            try:
+                return original(keys, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        return read
+
+    for name in ("get", "get_many"):
+        monkeypatch.setattr(backend, name, counted(getattr(backend, name)))
+    assert client.get(url).status_code == 200
+    monkeypatch.undo()
+    return calls
+
+
+@pytest.mark.parametrize("url", ["/", "/analysis/", "/analysis/oil-workers-strike/"])
+def test_a_page_asks_the_shared_cache_a_few_times_once_warm(client, article, url, monkeypatch):
+    client.get(url)
+    client.get(url)
+    calls = round_trips(client, url, monkeypatch)
+    # The generations, the kept pieces and their purge records; an article also its body, its
+    # comments (thread and its HTML), the comment settings.
+    assert len(calls) <= (7 if "oil" in url else 3), calls
+
+
+def test_what_a_process_keeps_for_itself_is_a_copy_each_time(db):
+    key = pagetree.cache_key("test-row")
+    pagetree.keep(key, {"title": "Miners strike"})
+    cache.delete(key)  # only this process's copy is left
+    first = pagetree.read(key)
+    first["title"] = "changed by one request"
+    assert pagetree.read(key) == {"title": "Miners strike"}
+
+
+def test_a_change_made_by_another_process_reaches_this_ones_copies(client, section, article):
+    assert ">Analysis</a>" in client.get(article.url).content.decode()  # the navigation
+    # Another host renames the section: it writes the row and moves the shared generation on.
+    type(section).objects.filter(pk=section.pk).update(title="Long reads")
+    cache.set(pagetree.GENERATION_KEY, cache.get(pagetree.GENERATION_KEY) + 1, None)
+    assert ">Long reads</a>" in client.get(article.url).content.decode()
+
+
+def test_the_copies_stay_within_their_bytes(db, monkeypatch):
+    monkeypatch.setattr(pagetree, "COPIES_BYTES", 50_000)
+    for n in range(20):
+        pagetree.keep(pagetree.cache_key("big", n), "x" * 10_000)
+    assert pagetree._copies_size <= 50_000
+    assert pagetree.read(pagetree.cache_key("big", 19)) == "x" * 10_000

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
@@ -132,12 +131,12 @@ class HomePage(TreePage):
         changes; the cards themselves are read in one query, whatever the size of the archive.
         """
         sections_key = pagetree.cache_key("home-section-pages", self.pk)
-        sections = cache.get(sections_key)
+        sections = pagetree.read(sections_key)
         if sections is None:
             sections = list(SectionPage.objects.child_of(self).live().order_by("path"))
-            cache.set(sections_key, sections, pagetree.TIMEOUT)
+            pagetree.keep(sections_key, sections)
         key = pagetree.cache_key("home-sections", self.pk, getattr(exclude, "pk", None))
-        ids = cache.get(key)
+        ids = pagetree.read(key)
         if ids is None:
             candidates = ArticlePage.objects.visible().exclude(pk=getattr(exclude, "pk", None))
             ids = [
@@ -147,7 +146,7 @@ class HomePage(TreePage):
                 .order_by(*NEWEST_FIRST)
                 .values_list("pk", flat=True)[: self.ARTICLES_PER_SECTION]
             ]
-            cache.set(key, ids, pagetree.TIMEOUT)
+            pagetree.keep(key, ids)
         by_section = {section.path: [] for section in sections}
         for article in ArticlePage.objects.for_cards().filter(pk__in=ids):
             by_section[article.path[: -article.steplen]].append(article)
@@ -185,7 +184,7 @@ class SectionPage(RoutablePageMixin, TreePage):
         Navigation and breadcrumbs read it on every page; it changes only with the page tree.
         """
         key = pagetree.cache_key("sections")
-        sections = cache.get(key)
+        sections = pagetree.read(key)
         if sections is None:
             sections = {
                 section.path: {
@@ -195,7 +194,7 @@ class SectionPage(RoutablePageMixin, TreePage):
                 }
                 for section in cls.objects.live().order_by("path")
             }
-            cache.set(key, sections, pagetree.TIMEOUT)
+            pagetree.keep(key, sections)
         return sections
 
     def breadcrumbs(self):
@@ -358,7 +357,7 @@ class ArticlePage(TreePage):
         published); the cards themselves are read in one query.
         """
         key = pagetree.cache_key("related", self.pk, self.latest_revision_id)
-        ids = cache.get(key)
+        ids = pagetree.read(key)
         cards = (
             ArticlePage.objects.visible()
             .exclude(pk=self.pk)
@@ -391,7 +390,7 @@ class ArticlePage(TreePage):
                     "-first_published_at",
                 )[: self.RELATED_COUNT]
             )
-            cache.set(key, [article.pk for article in related], pagetree.TIMEOUT)
+            pagetree.keep(key, [article.pk for article in related])
             return related
         by_id = cards.in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]
@@ -556,6 +555,8 @@ class AppealOutcome(models.TextChoices):
 
 # How stale a stored appeal page's protest counts may be at the height of a campaign.
 PROTEST_COUNTS_FRESH_WITHIN = 60
+# How long the urgent banner's appeal is kept before it is looked up again, at most.
+URGENT_APPEAL_SECONDS = 300
 
 
 class AppealPage(RoutablePageMixin, ArticlePage):
@@ -694,7 +695,7 @@ class AppealPage(RoutablePageMixin, ArticlePage):
         with the page tree's generation and never outlives the appeal's expiry.
         """
         key = pagetree.cache_key("urgent-appeal")
-        cached = cache.get(key)
+        cached = pagetree.read(key, lifetime=URGENT_APPEAL_SECONDS)
         now = timezone.now()
         if cached is not None and (
             cached == {} or not cached["expires_at"] or cached["expires_at"] > now
@@ -709,7 +710,7 @@ class AppealPage(RoutablePageMixin, ArticlePage):
             .first()
         )
         if appeal is None:
-            cache.set(key, {}, 300)
+            pagetree.keep(key, {}, URGENT_APPEAL_SECONDS)
             return None
         value = {
             "id": appeal.pk,
@@ -718,10 +719,10 @@ class AppealPage(RoutablePageMixin, ArticlePage):
             "standfirst": appeal.standfirst,
             "expires_at": appeal.expires_at,
         }
-        timeout = 300
+        timeout = URGENT_APPEAL_SECONDS
         if appeal.expires_at:
             timeout = max(1, min(timeout, int((appeal.expires_at - now).total_seconds())))
-        cache.set(key, value, timeout)
+        pagetree.keep(key, value, timeout)
         return value
 
     def page_cache_tags(self):
