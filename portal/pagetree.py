@@ -13,6 +13,7 @@ import time
 from collections import OrderedDict
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
@@ -73,9 +74,9 @@ def cache_key(*parts):
 # What this process has read or kept under generation keys: (expiry, pickled value) by key, the
 # least recently used first. Such a value never changes (a change makes a new generation, and so
 # new keys), so it can be read here again without a round trip to the shared cache: a third of
-# a millisecond each with Redis, and an uncached page made about ten. Bounded in bytes, as page
-# rows are among them; whatever it loses is read from the shared cache again.
-COPIES_BYTES = 4 * 1024 * 1024
+# a millisecond each with Redis, and an uncached page made about ten. Bounded in bytes
+# (PAGETREE_COPIES_BYTES; none when the cache is this process's memory anyway), as page rows
+# are among them; whatever it loses is read from the shared cache again.
 _copies = OrderedDict()
 _copies_size = 0
 _copies_lock = threading.Lock()
@@ -109,6 +110,9 @@ def keep(key, value, timeout=TIMEOUT):
 
 def _copy(key, value, lifetime):
     global _copies_size
+    budget = settings.PAGETREE_COPIES_BYTES
+    if not budget:
+        return
     data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
     with _copies_lock:
         old = _copies.pop(key, None)
@@ -116,7 +120,7 @@ def _copy(key, value, lifetime):
             _copies_size -= len(old[1])
         _copies[key] = (time.monotonic() + lifetime, data)
         _copies_size += len(data)
-        while _copies_size > COPIES_BYTES:
+        while _copies_size > budget:
             _, (_, dropped) = _copies.popitem(last=False)
             _copies_size -= len(dropped)
 

@@ -53,6 +53,12 @@ def test_a_page_read_while_it_was_being_published_is_not_kept(
     assert "Oil workers win" in client.get(article.url).content.decode()
 
 
+@pytest.fixture
+def copies(settings):
+    """Copies kept in the process, as with Redis (production); the tests' cache is local."""
+    settings.PAGETREE_COPIES_BYTES = 4 * 1024 * 1024
+
+
 def round_trips(client, url, monkeypatch):
     """Reads of the shared cache while `url` is served (each one a network round trip with
     Redis): the page cache's own reads, the generations, the kept pieces."""
@@ -79,7 +85,9 @@ def round_trips(client, url, monkeypatch):
 
 
 @pytest.mark.parametrize("url", ["/", "/analysis/", "/analysis/oil-workers-strike/"])
-def test_a_page_asks_the_shared_cache_a_few_times_once_warm(client, article, url, monkeypatch):
+def test_a_page_asks_the_shared_cache_a_few_times_once_warm(
+    client, article, url, monkeypatch, copies
+):
     client.get(url)
     client.get(url)
     calls = round_trips(client, url, monkeypatch)
@@ -88,7 +96,7 @@ def test_a_page_asks_the_shared_cache_a_few_times_once_warm(client, article, url
     assert len(calls) <= (7 if "oil" in url else 3), calls
 
 
-def test_what_a_process_keeps_for_itself_is_a_copy_each_time(db):
+def test_what_a_process_keeps_for_itself_is_a_copy_each_time(db, copies):
     key = pagetree.cache_key("test-row")
     pagetree.keep(key, {"title": "Miners strike"})
     cache.delete(key)  # only this process's copy is left
@@ -97,7 +105,9 @@ def test_what_a_process_keeps_for_itself_is_a_copy_each_time(db):
     assert pagetree.read(key) == {"title": "Miners strike"}
 
 
-def test_a_change_made_by_another_process_reaches_this_ones_copies(client, section, article):
+def test_a_change_made_by_another_process_reaches_this_ones_copies(
+    client, section, article, copies
+):
     assert ">Analysis</a>" in client.get(article.url).content.decode()  # the navigation
     # Another host renames the section: it writes the row and moves the shared generation on.
     type(section).objects.filter(pk=section.pk).update(title="Long reads")
@@ -105,8 +115,8 @@ def test_a_change_made_by_another_process_reaches_this_ones_copies(client, secti
     assert ">Long reads</a>" in client.get(article.url).content.decode()
 
 
-def test_the_copies_stay_within_their_bytes(db, monkeypatch):
-    monkeypatch.setattr(pagetree, "COPIES_BYTES", 50_000)
+def test_the_copies_stay_within_their_bytes(db, settings):
+    settings.PAGETREE_COPIES_BYTES = 50_000
     for n in range(20):
         pagetree.keep(pagetree.cache_key("big", n), "x" * 10_000)
     assert pagetree._copies_size <= 50_000

@@ -202,6 +202,10 @@ else:
         }
     }
 
+# Each process's copies of what the shared cache holds under page-tree generations
+# (portal/pagetree.py): with Redis, they save most of a page's round trips to it.
+PAGETREE_COPIES_BYTES = 4 * 1024 * 1024 if REDIS_URL else 0
+
 # Browsers cannot be purged: they ask again each time (from the page or front cache), so that a
 # reader who comes back after a comment is approved or a protest counted sees it.
 PAGE_CACHE_BROWSER_SECONDS = 0
