@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from news.bodycache import pictures_generation
 from news.models import ArticlePage, Author, Picture
 from news.models.images import CARD_RENDITIONS
-from news.models.pages import ArticlePageAuthor
+from news.models.pages import bylines
 from portal import pagecache, pagetree
 
 TEMPLATE = "components/article_card.html"
@@ -63,10 +63,7 @@ def render_cards(articles, heading, request=None, template=TEMPLATE):
         prefetch_related_objects(
             missing,
             Prefetch("lead_image", queryset=Picture.objects.prefetch_renditions(*CARD_RENDITIONS)),
-            Prefetch(
-                "article_authors",
-                queryset=ArticlePageAuthor.objects.select_related("author").order_by("sort_order"),
-            ),
+            bylines(),
         )
         fresh = {
             keys[article.pk]: str(
@@ -96,14 +93,7 @@ def result_cards(ids, request):
     if missing:
         articles = (
             ArticlePage.objects.only("title", "url_path", "first_published_at")
-            .prefetch_related(
-                Prefetch(
-                    "article_authors",
-                    queryset=ArticlePageAuthor.objects.select_related("author")
-                    .only("page_id", "sort_order", "author__name", "author__slug")
-                    .order_by("sort_order"),
-                )
-            )
+            .prefetch_related(bylines())
             .in_bulk(missing)
         )
         fresh = {
