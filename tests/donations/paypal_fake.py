@@ -1,5 +1,5 @@
 """PayPal at its HTTP boundary, for tests: IPN bodies encoded exactly as PayPal posts them
-(form-encoded in the IPN's charset), from ../shared/fixtures/paypal/ or built here, and a local
+(form-encoded in the IPN's charset), from tests/fixtures/paypal/ or built here, and a local
 server that answers the IPN postback as PayPal's does."""
 
 import json
@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from donations import money
 
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "paypal"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "paypal"
 RECEIVER = "gifts@newsroom.example"
 
 

@@ -1,5 +1,5 @@
 """Stripe at its HTTP boundary, for tests: a local server that answers like the Stripe API, and
-webhook bodies built from ../shared/fixtures/stripe/ and signed exactly as Stripe signs them."""
+webhook bodies built from tests/fixtures/stripe/ and signed exactly as Stripe signs them."""
 
 import copy
 import hashlib
@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "stripe"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "stripe"
 WEBHOOK_SECRET = "whsec_test_secret"
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from news.comments.spam import assess_text
 
-CORPUS = Path(__file__).resolve().parents[2] / "../shared/fixtures/spam/youtube-spam-collection"
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "spam" / "youtube-spam-collection"
 
 
 def labelled_comments():

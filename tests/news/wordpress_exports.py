@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape
 
 from django.core.management import call_command
 
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "wxr"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "wxr"
 SITE = "https://old.example.org"
 
 
