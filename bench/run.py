@@ -55,6 +55,8 @@ def configure():
         DJANGO_SETTINGS_MODULE=SETTINGS,
         DATABASE_URL=database,
         MEDIA_ROOT=str(BENCH_DIR / "media"),
+        # Without REDIS_URL, the one-machine cache: the bench's own, never the demo site's.
+        CACHE_DIR=str(BENCH_DIR / "cache"),
         # Queries are counted in this process as a page is rendered, never from the page cache.
         PAGE_CACHE_SECONDS="0",
     )

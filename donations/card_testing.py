@@ -9,7 +9,7 @@ Four knobs, all in settings (see README, "Card-testing defences"):
   DONATIONS_FAILURE_WINDOW seconds pause checkout creation for DONATIONS_PAUSE_SECONDS and
   email the operator.
 
-Counters live in the Django cache, which REDIS_URL makes shared by every app process.
+Counters live in the Django cache, which every app process shares (Redis, or one machine's files).
 """
 
 import time

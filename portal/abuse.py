@@ -2,7 +2,7 @@
 token (comments, protest tallies, the donate form; DESIGN.md, Caching): where a request came
 from, whether it came from this site's own pages, and how often it has come.
 
-Counters live in the Django cache, so with REDIS_URL every app process counts together.
+Counters live in the Django cache, which every app process shares (Redis, or one machine's files).
 """
 
 import ipaddress

@@ -14,7 +14,7 @@ without a session. Each stored page keeps the *tags* of what it shows:
 A purge records when a tag last changed. A stored page is served only if it was rendered after
 the last change of each of its tags, so a purge is one cache write per tag, whatever the
 number of pages, and reaches every process that shares the cache (Redis when `REDIS_URL` is
-set). The same events purge the front cache (nginx, a CDN) through
+set, else the machine's files). The same events purge the front cache (nginx, a CDN) through
 `wagtail.contrib.frontend_cache`, by URL: see `purges.py`.
 
 *Pieces* of a page (an article's header and related list, a listing's cards: news/pieces.py)

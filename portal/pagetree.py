@@ -4,7 +4,8 @@ Wagtail finds a page by walking the tree, two queries per level, and checks view
 every ancestor: most of an article's queries before its own content is read. These lookups change
 only when an editor publishes, unpublishes, moves or deletes a page, or changes a site or who may
 see a page. Every cached value is keyed by the tree's *generation*, a number replaced on each such
-change, so a change reaches every process that shares the cache at once (REDIS_URL for several).
+change, so a change reaches every process that shares the cache at once (Redis, or on one
+machine its files: portal/machinecache.py).
 """
 
 import pickle
@@ -75,7 +76,7 @@ def cache_key(*parts):
 # least recently used first. Such a value never changes (a change makes a new generation, and so
 # new keys), so it can be read here again without a round trip to the shared cache: a third of
 # a millisecond each with Redis, and an uncached page made about ten. Bounded in bytes
-# (PAGETREE_COPIES_BYTES; none when the cache is this process's memory anyway), as page rows
+# (PAGETREE_COPIES_BYTES; none when the cache is this process's memory, as in tests), as page rows
 # are among them; whatever it loses is read from the shared cache again.
 _copies = OrderedDict()
 _copies_size = 0

@@ -24,6 +24,8 @@ DATABASES = {
     "default": env.db_url_config(DATABASE_URL or f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
 }
 REDIS_URL = env.str("REDIS_URL", default="")
+# Without Redis, the folder of the cache every process on this machine shares.
+CACHE_DIR = env.path("CACHE_DIR", default=VAR_DIR / "cache")
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Portal <newsroom@localhost>")
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
@@ -183,7 +185,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Cache: Redis when several processes must share it (rate limits, page cache), else local memory.
+# Cache: Redis when several machines must share it (rate limits, page cache, page-tree
+# generations), else files every process on this machine shares (portal/machinecache.py).
 
 if REDIS_URL:
     CACHES = {
@@ -194,17 +197,22 @@ if REDIS_URL:
         }
     }
 else:
-    # Room for a route per article; Django's default of 300 entries would churn.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 50_000},
+            "BACKEND": "portal.machinecache.MachineCache",
+            "LOCATION": str(CACHE_DIR),
+            # A writer holds one shard at a time: four let the server and a command write at once.
+            "SHARDS": 4,
+            # How long a process waits for another's write before a read counts as a miss.
+            "DATABASE_TIMEOUT": 0.25,
+            # The least recently stored entries go first beyond this; pages are re-rendered.
+            "OPTIONS": {"size_limit": 512 * 1024 * 1024},
         }
     }
 
 # Each process's copies of what the shared cache holds under page-tree generations
-# (portal/pagetree.py): with Redis, they save most of a page's round trips to it.
-PAGETREE_COPIES_BYTES = 4 * 1024 * 1024 if REDIS_URL else 0
+# (portal/pagetree.py): they save most of a page's reads of it, over the network or from files.
+PAGETREE_COPIES_BYTES = 4 * 1024 * 1024
 
 # Browsers cannot be purged: they ask again each time (from the page or front cache), so that a
 # reader who comes back after a comment is approved or a protest counted sees it.
