@@ -1,17 +1,19 @@
 """RSS 2.0 and Atom feeds: the whole site, each section, topic, region, author and tag, and
-each appeal's updates.
+each appeal with its updates.
 
 Items carry the full article, not a teaser: many readers of a campaigning site read it in a
 feed reader, and appeals must reach them whole.
 """
 
 import re
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.dateformat import format as date_format
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 
 FEED_LENGTH = 20
@@ -99,8 +101,21 @@ class ArticleFeed(Feed):
         return {"content": content}
 
 
+@dataclass
+class Entry:
+    """One item of an appeal's feed: the appeal itself, or one of its updates."""
+
+    title: str
+    link: str
+    description: str
+    content: str
+    pubdate: datetime
+    updateddate: datetime | None = None
+
+
 class AppealUpdatesFeed(Feed):
-    """One appeal's dated updates, newest first: readers follow a case without the whole site."""
+    """One appeal, then its dated updates, newest first: readers follow a case without the whole
+    site, and one who subscribes before the first update still has the appeal itself."""
 
     def __init__(self, appeal, atom=False):
         super().__init__()
@@ -114,22 +129,52 @@ class AppealUpdatesFeed(Feed):
         self.base_url = request.build_absolute_uri("/")
         return super().__call__(request, *args, **kwargs)
 
+    def absolute(self, html):
+        return SITE_RELATIVE.sub(lambda match: match[1] + self.base_url, html)
+
     def items(self):
-        return self.appeal.dated_updates()[:FEED_LENGTH]
+        appeal = self.appeal
+        content = str(appeal.body)
+        if appeal.targets.exists():
+            content += f'<p><a href="{escape(appeal.url)}#act">Send your protest</a></p>'
+        entries = [
+            Entry(
+                title=appeal.title,
+                link=appeal.url,
+                description=appeal.standfirst,
+                content=self.absolute(content),
+                pubdate=appeal.first_published_at,
+                updateddate=appeal.last_published_at,
+            )
+        ]
+        for update in appeal.dated_updates()[: FEED_LENGTH - 1]:
+            text = str(update.value["text"])
+            entries.append(
+                Entry(
+                    title=f"{date_format(update.value['date'], 'j F Y')}: "
+                    + Truncator(strip_tags(text)).words(12),
+                    link=f"{appeal.url}#update-{update.id}",
+                    description=strip_tags(text),
+                    content=self.absolute(text),
+                    pubdate=update.value["date"],
+                )
+            )
+        return entries
 
     def item_title(self, item):
-        text = Truncator(strip_tags(str(item.value["text"]))).words(12)
-        return f"{date_format(item.value['date'], 'j F Y')}: {text}"
+        return item.title
 
     def item_description(self, item):
-        return strip_tags(str(item.value["text"]))
+        return item.description
 
     def item_link(self, item):
-        return f"{self.appeal.url}#update-{item.id}"
+        return item.link
 
     def item_pubdate(self, item):
-        return item.value["date"]
+        return item.pubdate
+
+    def item_updateddate(self, item):
+        return item.updateddate
 
     def item_extra_kwargs(self, item):
-        text = str(item.value["text"])
-        return {"content": SITE_RELATIVE.sub(lambda match: match[1] + self.base_url, text)}
+        return {"content": item.content}

@@ -179,14 +179,37 @@ def test_each_appeal_has_a_feed_of_its_updates(client, appeal):
     assert channel.findtext("title").startswith("Free Ainur Kurmanov: updates")
     items = channel.findall("item")
     assert [item.findtext("title") for item in items] == [
+        "Free Ainur Kurmanov",
         "2 May 2010: Hunger strike, day 9. More",
         "29 April 2010: Appeal lodged.",
     ]
     assert [item.findtext("link") for item in items] == [
-        f"http://testserver{appeal.url}#{anchor}" for anchor in anchors
+        f"http://testserver{appeal.url}",
+        *(f"http://testserver{appeal.url}#{anchor}" for anchor in anchors),
     ]
-    assert 'href="http://testserver/archive/"' in items[0].findtext(CONTENT)
+    assert 'href="http://testserver/archive/"' in items[1].findtext(CONTENT)
 
     atom = client.get(appeal.url + "feed/atom/")
     assert atom["Content-Type"].startswith("application/atom+xml")
-    assert len(ET.fromstring(atom.content).findall(f"{ATOM}entry")) == 2
+    assert len(ET.fromstring(atom.content).findall(f"{ATOM}entry")) == 3
+
+
+def test_an_appeal_without_updates_is_the_first_entry_of_its_feed(client, appeal):
+    """A reader who follows the case on the day it is published has the appeal itself."""
+    for path, entries, find in [
+        ("feed/", lambda root: root.find("channel").findall("item"), "link"),
+        ("feed/atom/", lambda root: root.findall(f"{ATOM}entry"), None),
+    ]:
+        root = ET.fromstring(client.get(appeal.url + path).content)
+        (entry,) = entries(root)
+        if find:
+            assert entry.findtext("title") == "Free Ainur Kurmanov"
+            assert entry.findtext("link") == f"http://testserver{appeal.url}"
+            content = entry.findtext(CONTENT)
+            assert entry.findtext("description") == appeal.standfirst
+        else:
+            assert entry.findtext(f"{ATOM}title") == "Free Ainur Kurmanov"
+            content = entry.findtext(f"{ATOM}content")
+        first_paragraph = str(appeal.body[0].value)[:40]
+        assert first_paragraph in content
+        assert f'href="http://testserver{appeal.url}#act">Send your protest' in content
