@@ -262,6 +262,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from Gravatar: each admin page would send every editor's (hashed, easily reversed)
+# email address to an outside service. Staff get the admin's own picture or the one they upload.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 TAGGIT_CASE_INSENSITIVE = True
 # The page editor of a long article with many blocks posts more fields than Django's default.
