@@ -24,11 +24,12 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import LogFormatter, log
+from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from news.comments import privacy
-from news.models import ArticlePage, Comment, CommentStatus
+from news.models import Comment, CommentStatus
 
 SEARCH_FIELDS = ["body", "name", "email", "ip_address"]
 MODERATE_PERMISSION = "news.change_comment"
@@ -51,16 +52,17 @@ class CommentPermissionPolicy(ModelPermissionPolicy):
         return super().user_has_any_permission(user, set(actions) - {"add"})
 
 
-def commented_articles(request):
-    return ArticlePage.objects.filter(comments__isnull=False).distinct().order_by("title")
+def commented_pages(request):
+    return Page.objects.filter(comments__isnull=False).distinct().order_by("title")
 
 
 class CommentFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(
         choices=CommentStatus.choices, empty_label="All", widget=forms.RadioSelect
     )
+    # Named `article` when only articles took comments: moderators' bookmarks still work.
     article = django_filters.ModelChoiceFilter(
-        field_name="page", label="Article", queryset=commented_articles
+        field_name="page", label="Page", queryset=commented_pages
     )
     created_at = django_filters.DateFromToRangeFilter(
         label="Received", widget=DateRangePickerWidget

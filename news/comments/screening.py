@@ -51,7 +51,7 @@ def assess(comment, *, settings, honeypot, seconds_taken, referrer=""):
             assessment.add(1.0, "akismet: spam")
         elif verdict is akismet.Verdict.UNKNOWN:
             assessment.hold("akismet: no answer")
-    if comment.page.comments_sensitive:
+    if comment.page.specific.comments_sensitive:
         for kind in exposures(f"{comment.name}\n{comment.url}\n{comment.body}"):
             assessment.hold(f"sensitive: {kind}")
     return assessment

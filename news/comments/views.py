@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from news.comments import thread
 from news.comments.forms import CommentForm
@@ -20,7 +20,9 @@ from news.comments.guards import (
 )
 from news.comments.screening import screen
 from news.comments.tasks import notify_moderators
-from news.models import ArticlePage, Comment, CommentSettings, CommentStatus, NotifyMode
+from news.models import Comment, CommentSettings, CommentStatus, NotifyMode
+from news.models.commentable import Commentable
+from portal import pagetree
 from portal.abuse import client_ip, over_limit, same_origin
 
 logger = logging.getLogger(__name__)
@@ -61,11 +63,16 @@ def article_response(request, page, form, message, status):
 
 
 def find_page(page_id):
-    """The live, public article or appeal a comment is for, or None: an unpublished page looks
-    the same as one that never was."""
+    """The live, public page a comment is for (an article, an appeal, a standard page), or
+    None: an unpublished or private page looks the same as one that never was."""
     if not str(page_id or "").isdigit():
         return None
-    return ArticlePage.objects.visible().filter(pk=int(page_id)).specific().first()
+    page = Page.objects.live().filter(pk=int(page_id)).specific().first()
+    if not isinstance(page, Commentable):
+        return None
+    if any(page.path.startswith(path) for path in pagetree.restricted_paths()):
+        return None
+    return page
 
 
 def find_parent(page, parent_id):

@@ -49,7 +49,7 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Comment(models.Model):
-    page = models.ForeignKey("news.ArticlePage", on_delete=models.CASCADE, related_name="comments")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="comments")
     # A reply outlives a deleted parent as a comment of its own rather than vanishing with it.
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"

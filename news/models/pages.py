@@ -10,7 +10,6 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -18,18 +17,18 @@ from taggit.models import Tag
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, PageManager
+from wagtail.models import Orderable, Page, PageManager, Site
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from news import bodycache, pieces
 from news.blocks import AppealUpdatesBlock, ArticleBodyBlock
-from news.comments import thread
 from news.letters import Letter, describe_placeholders, fill, unknown_placeholders
 from news.pagination import DeferredQuery, paginate
 from portal import pagecache, pagetree
 from portal.pagetree import TreePage
 
+from .commentable import Commentable
 from .comments import Comment, CommentStatus
 from .images import (
     BODY_RENDITIONS,
@@ -116,6 +115,25 @@ class HomePage(TreePage):
     subpage_types = ["news.SectionPage", "news.StandardPage", "donations.DonatePage"]
 
     ARTICLES_PER_SECTION = 4
+
+    @classmethod
+    def make_for_site(cls, title, **fields):
+        """The site's home page, published at the top of the tree, with the default site
+        pointed at it: what a bare install (only `migrate` run) lacks. Wagtail's "Welcome"
+        placeholder goes once nothing points at it."""
+        root = Page.get_first_root_node()
+        welcome = root.get_children().filter(content_type__model="page").first()
+        home = cls(title=title, slug="portal-home", **fields)
+        root.add_child(instance=home)
+        site = {"root_page": home, "site_name": title}
+        Site.objects.update_or_create(
+            is_default_site=True, defaults=site, create_defaults={**site, "hostname": "localhost"}
+        )
+        if welcome is not None and welcome.specific_class is Page and not welcome.numchild:
+            welcome.delete()
+            home.slug = "home"
+        home.save_revision().publish()
+        return home
 
     def lead(self):
         """The lead story, as a card (news/cards.py draws it)."""
@@ -238,7 +256,7 @@ def topic_tag(url):
     return f"topic:{url}"
 
 
-class ArticlePage(TreePage):
+class ArticlePage(Commentable, TreePage):
     standfirst = models.TextField(
         max_length=600,
         help_text="One or two sentences under the headline: what and why it matters.",
@@ -251,16 +269,6 @@ class ArticlePage(TreePage):
     regions = ParentalManyToManyField("news.Region", blank=True, related_name="articles")
     tags = ClusterTaggableManager(through="news.ArticleTag", blank=True)
     body = StreamField(ArticleBodyBlock())
-    comments_open = models.BooleanField(
-        default=True,
-        help_text="Readers may comment, until the site's comment settings close it by age.",
-    )
-    comments_sensitive = models.BooleanField(
-        "sensitive mode",
-        default=False,
-        help_text="Hold every comment that carries a phone number, an email address or a street "
-        "address for a moderator, whoever sent it. On by default for appeals.",
-    )
 
     objects = ArticlePageManager()
 
@@ -289,9 +297,7 @@ class ArticlePage(TreePage):
             help_text="Leave empty to use the moment it is first published. "
             "Drives the archives and feeds; imported articles keep their original date.",
         ),
-        MultiFieldPanel(
-            [FieldPanel("comments_open"), FieldPanel("comments_sensitive")], heading="Comments"
-        ),
+        *Commentable.comment_panels,
     ] + TreePage.settings_panels
 
     search_fields = TreePage.search_fields + [
@@ -432,17 +438,6 @@ class ArticlePage(TreePage):
             shown, Prefetch("renditions", queryset=Rendition.objects.filter(filter_spec__in=specs))
         )
 
-    def accepts_comments(self, settings):
-        """Open to comments: switched on here, and not closed by age (the site's setting)."""
-        if not self.comments_open:
-            return False
-        days = settings.close_after_days
-        if days and self.first_published_at:
-            closes_at = self.first_published_at + timedelta(days=days)
-            pagecache.changes_at(closes_at)
-            return timezone.now() < closes_at
-        return True
-
     def page_cache_tags(self):
         """What publishing this article makes stale: its page, the listings, the related lists
         of articles on its topics (which it joins or leaves)."""
@@ -453,20 +448,9 @@ class ArticlePage(TreePage):
             *(topic_tag(reverse("news:topic", args=[slug])) for slug in slugs),
         }
 
-    def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
-        if thread.shows_own_comments(request):
-            # It shows this reader's own pending comments: no shared cache may keep it.
-            patch_cache_control(response, private=True, no_store=True)
-        return response
-
-    def get_context(self, request, *args, comment_form=None, comment_message="", **kwargs):
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["comments"] = thread.CommentThread(
-            self, request, form=comment_form, message=comment_message
-        )
         pagecache.shows_one_page()
-        pagecache.shows_pages(self)
         context["pieces"] = pieces.for_article(self, request)
         return context
 
@@ -833,12 +817,18 @@ class AppealPage(RoutablePageMixin, ArticlePage):
         return AppealUpdatesFeed(self, atom=True)(request)
 
 
-class StandardPage(TreePage):
-    """A page outside the news flow: About, Contact, how to give by post. Pages can nest."""
+class StandardPage(Commentable, TreePage):
+    """A page outside the news flow: About, Contact, how to give by post. Pages can nest.
+    Closed to comments unless an editor opens it (or it came from WordPress open)."""
 
     body = StreamField(ArticleBodyBlock(), blank=True)
+    comments_open = models.BooleanField(
+        default=False,
+        help_text="Readers may comment, until the site's comment settings close it by age.",
+    )
 
     content_panels = TreePage.content_panels + [FieldPanel("body")]
+    settings_panels = Commentable.comment_panels + TreePage.settings_panels
     search_fields = TreePage.search_fields + [index.SearchField("body")]
 
     parent_page_types = ["news.HomePage", "news.StandardPage"]

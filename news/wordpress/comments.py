@@ -15,7 +15,7 @@ from django.core.validators import URLValidator, validate_email
 from django.utils import timezone
 from wagtail.models import ReferenceIndex
 
-from news.models import ArticlePage, Comment, CommentStatus, WordPressImportRecord
+from news.models import Comment, CommentStatus, WordPressImportRecord
 from news.models.comments import announce_change
 
 from .content import comment_text, html_to_text
@@ -86,10 +86,6 @@ class Comments:
                 "comment", "", html_to_text(post.title), f"{unnumbered} comments without an id"
             )
         if not wanted:
-            return
-        if not isinstance(page, ArticlePage):
-            report.count("comment", "skipped", len(wanted))
-            self.skipped["pages"] += len(wanted)
             return
         records = {
             record.wp_id: record
@@ -240,14 +236,6 @@ class Comments:
                 "",
                 f"{self.skipped['pings']} pingbacks and trackbacks skipped "
                 "(--with-pingbacks imports them)",
-            )
-        if self.skipped["pages"]:
-            note(
-                "comment",
-                "",
-                "",
-                f"{self.skipped['pages']} comments on WordPress pages skipped: "
-                "only articles take comments here",
             )
         if self.skipped["unknown status"]:
             note(

@@ -193,10 +193,11 @@ class WordPressImport:
     def prepare(self, header):
         self.home = HomePage.objects.first()
         if self.home is None:
-            raise ExportError(
-                "There is no home page to import under. Create the site's home page in the "
-                "admin (or run `manage.py seed_demo` for a demo site) first."
-            )
+            # A newsroom moving in starts from a bare install, not the demo site.
+            title = header.title.strip() or "Home"
+            with transaction.atomic():
+                self.home = HomePage.make_for_site(title)
+            self.report.note("other", "", title, "home page created, titled as the export's site")
         self.wagtail_site = Site.objects.filter(root_page=self.home).first()
         self.hosts = site_hosts(header)
         self.records = Records(header.site or f"untitled:{header.title}")

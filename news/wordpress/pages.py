@@ -161,6 +161,9 @@ class Pages:
             "password": post.password,
             "search_description": html_to_text(post.excerpt)[:255],
         }
+        if kind == Kind.PAGE:
+            # Articles take comments here whatever WordPress said; a page only if it did.
+            data["comments_open"] = post.comments_open
         if kind == Kind.POST:
             taxonomy = self.run.taxonomy
             author = taxonomy.author(post.creator)
@@ -257,6 +260,8 @@ class Pages:
         page.first_published_at = data["first_published_at"]
         page.last_published_at = data["last_published_at"]
         page.search_description = data["search_description"]
+        if isinstance(page, StandardPage):
+            page.comments_open = data["comments_open"]
         if isinstance(page, ArticlePage):
             page.standfirst = data["standfirst"]
             page.lead_image_id = data["lead_image"]

@@ -104,6 +104,7 @@ class Post:
     creator: str = ""
     sticky: bool = False
     password: str = ""
+    comments_open: bool = True
     terms: list = field(default_factory=list)  # (taxonomy, slug, name)
     meta: dict = field(default_factory=dict)
     attachment_url: str = ""
@@ -241,6 +242,7 @@ def read_post(elem):
     post.creator = values.get("dc:creator", "")
     post.sticky = values.get("wp:is_sticky", "0") == "1"
     post.password = values.get("wp:post_password", "")
+    post.comments_open = values.get("wp:comment_status", "open") != "closed"
     post.attachment_url = values.get("wp:attachment_url", "")
     return post
 

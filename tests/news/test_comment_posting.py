@@ -12,7 +12,7 @@ from wagtail.models import Site
 from news.comments.guards import form_token
 from news.comments.thread import OWN_COOKIE
 from news.factories import AppealPageFactory, ArticlePageFactory, CommentFactory
-from news.models import Comment, CommentSettings
+from news.models import Comment, CommentSettings, StandardPage
 from tests.news.commenting import ORIGIN, POST_URL, form_data, post_comment
 
 pytestmark = pytest.mark.django_db
@@ -355,3 +355,22 @@ def test_the_readers_address_comes_from_the_trusted_proxy(client, article, setti
         headers={"Origin": ORIGIN, "X-Forwarded-For": "198.51.100.1, 203.0.113.5"},
     )
     assert Comment.objects.get().ip_address == "203.0.113.5"
+
+
+def test_a_standard_page_takes_comments_once_an_editor_opens_it(client, home):
+    about = home.add_child(instance=StandardPage(title="About us", slug="about"))
+    closed = post_comment(client, about, body="Who funds you?")
+    assert closed.status_code == 403
+    assert "Who funds you?" in page_text(closed)  # given back to copy, never lost
+    assert not Comment.objects.exists()
+    assert 'id="comments"' not in page_text(client.get(about.url))
+
+    about.comments_open = True
+    about.save_revision().publish()
+    assert 'name="body"' in page_text(client.get(about.url))
+    response = post_comment(client, about, body="Who funds you?")
+    assert response.status_code == 303
+    comment = Comment.objects.get()
+    assert comment.page_id == about.pk and comment.status == "pending"
+    comment.set_status("approved")
+    assert "Who funds you?" in page_text(Client().get(about.url))

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from wagtail.models import ReferenceIndex
 
-from news.models import ArticlePage, Comment, CommentStatus
+from news.models import ArticlePage, Comment, CommentStatus, StandardPage
 from tests.news.wordpress_exports import (
     FIXTURES,
     comment,
@@ -75,9 +75,10 @@ def test_comments_keep_status_thread_dates_and_authors(home, tmp_path):
         "Cheap watches": CommentStatus.SPAM,
         "Binned": CommentStatus.REJECTED,
         "Odd details": CommentStatus.APPROVED,
+        "On a page": CommentStatus.APPROVED,
     }
     first = comments["Solidarity from Liverpool!"]
-    assert first.page == ArticlePage.objects.get()
+    assert first.page_id == ArticlePage.objects.get().pk
     assert (first.name, first.email, first.url, first.ip_address) == (
         "Jo",
         "reader@example.org",
@@ -90,10 +91,45 @@ def test_comments_keep_status_thread_dates_and_authors(home, tmp_path):
     odd = comments["Odd details"]
     assert (odd.name, odd.email, odd.url, odd.ip_address) == ("Anonymous", "", "", None)
 
-    assert report["counts"]["comment"] == {"created": 7, "updated": 0, "skipped": 3, "failed": 0}
+    assert report["counts"]["comment"] == {"created": 8, "updated": 0, "skipped": 2, "failed": 0}
     messages = {note["message"] for note in report["notes"]}
     assert "2 pingbacks and trackbacks skipped (--with-pingbacks imports them)" in messages
-    assert "1 comments on WordPress pages skipped: only articles take comments here" in messages
+
+
+def test_a_wordpress_pages_discussion_comes_to_its_standard_page(home, tmp_path, client):
+    run_import(
+        write(
+            tmp_path,
+            export(
+                item(2, title="About", post_type="page", comments=[comment(21, "On a page")]),
+                item(
+                    3,
+                    title="Contact",
+                    post_type="page",
+                    comment_status="closed",
+                    comments=[comment(31, "Old thanks")],
+                ),
+                item(4, title="Privacy", post_type="page", comment_status="closed"),
+            ),
+        )
+    )
+    about, contact, privacy = (
+        StandardPage.objects.get(title=t) for t in ("About", "Contact", "Privacy")
+    )
+    assert by_body()["On a page"].page_id == about.pk
+    assert (about.comments_open, contact.comments_open, privacy.comments_open) == (
+        True,
+        False,
+        False,
+    )
+    # Open in WordPress: the thread and the form, as under an article.
+    page = client.get(about.url).content.decode()
+    assert "On a page" in page and 'name="body"' in page
+    # Closed, with history: the thread stays readable, no form.
+    page = client.get(contact.url).content.decode()
+    assert "Old thanks" in page and "Comments are closed." in page and 'name="body"' not in page
+    # Closed and never discussed: no comments section at all.
+    assert 'id="comments"' not in client.get(privacy.url).content.decode()
 
 
 def test_imported_history_is_shown_but_not_announced_to_moderators(home, tmp_path, client):

@@ -10,11 +10,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import Page, PageViewRestriction, Revision
+from wagtail.models import Page, PageViewRestriction, Revision, Site
 
 from news.models import (
     ArticlePage,
     Author,
+    HomePage,
     SectionPage,
     StandardPage,
     Topic,
@@ -345,11 +346,37 @@ def test_bad_options_are_refused_in_plain_words(home, tmp_path):
         run_import(path, media_dir=str(tmp_path / "nowhere"))
 
 
-def test_without_a_home_page_nothing_is_imported(db, tmp_path):
-    path = write(tmp_path, export(item(1)))
-    with pytest.raises(CommandError, match="no home page"):
-        run_import(path)
-    assert not ArticlePage.objects.exists()
+def test_a_bare_install_gets_its_home_page_from_the_export(db, client, tmp_path):
+    """`migrate`, then `import_wordpress`: a newsroom moving in does not want the demo site."""
+    assert [page.title for page in Page.objects.filter(depth=2)] == [
+        "Welcome to your new Wagtail site!"
+    ]
+    output = run_import(FIXTURES / "wxr-simple.xml")
+
+    home = HomePage.objects.get()
+    assert home.title == "My WordPress Website"
+    assert home.live and home.first_published_at
+    assert Site.objects.get(is_default_site=True).root_page_id == home.pk
+    # Wagtail's placeholder is gone: nothing pointed at it any more.
+    assert [page.title for page in Page.objects.filter(depth=2)] == ["My WordPress Website"]
+    assert "home page created" in output
+    front = client.get("/")
+    assert front.status_code == 200
+    assert "My WordPress Website" in front.content.decode()
+    imported = ArticlePage.objects.live().first()
+    assert client.get(imported.url).status_code == 200
+
+    # A second run finds the home page it made.
+    assert "home page created" not in run_import(FIXTURES / "wxr-simple.xml")
+    assert HomePage.objects.count() == 1
+
+
+def test_a_dry_run_on_a_bare_install_says_it_would_make_the_home_page(db, tmp_path):
+    report = import_report(FIXTURES / "wxr-simple.xml", tmp_path, dry_run=True)
+    assert {"kind": "other", "id": "", "title": "My WordPress Website"} | {
+        "message": "home page created, titled as the export's site"
+    } in report["notes"]
+    assert not HomePage.objects.exists()
 
 
 def test_dry_run_writes_nothing(home, tmp_path):

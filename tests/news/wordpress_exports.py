@@ -59,6 +59,7 @@ def item(
     sticky=False,
     link=None,
     attachment_url="",
+    comment_status="open",
 ):
     slug = f"post-{post_id}" if slug is None else slug
     link = link if link is not None else f"{SITE}/2020/05/01/{slug}/"
@@ -86,6 +87,7 @@ def item(
         f"<wp:post_parent>{parent}</wp:post_parent><wp:post_type>{post_type}</wp:post_type>"
         f"<wp:post_password>{escape(password)}</wp:post_password>"
         f"<wp:is_sticky>{int(sticky)}</wp:is_sticky>"
+        f"<wp:comment_status>{comment_status}</wp:comment_status>"
         f"{attachment}{categories}{postmeta}{''.join(comments)}</item>"
     )
 
