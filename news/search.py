@@ -33,7 +33,11 @@ def clean_query(raw):
     printable = "".join(
         " " if unicodedata.category(char).startswith(("C", "Z")) else char for char in raw
     )
-    return " ".join(printable.split())[:MAX_QUERY_LENGTH].strip()
+    text = " ".join(printable.split())
+    if len(text) <= MAX_QUERY_LENGTH:
+        return text
+    # Whole words only: half a word would find nothing.
+    return text[: MAX_QUERY_LENGTH + 1].rsplit(" ", 1)[0][:MAX_QUERY_LENGTH]
 
 
 class Document(Func):

@@ -79,6 +79,7 @@ def test_search_pages_past_the_end_show_the_last_page(client, section):
 def test_clean_query_removes_control_characters_and_limits_length():
     assert clean_query("a\x00b\tc\n d") == "a b c d"
     assert len(clean_query("y" * 5000)) == 200
+    assert clean_query("strike " * 1500) == " ".join(["strike"] * 28)  # whole words only
 
 
 def test_excerpt_escapes_and_marks():
