@@ -33,7 +33,27 @@ def clean_query(raw):
     printable = "".join(
         " " if unicodedata.category(char).startswith(("C", "Z")) else char for char in raw
     )
-    return " ".join(printable.split())[:MAX_QUERY_LENGTH].strip()
+    text = " ".join(printable.split())
+    if len(text) <= MAX_QUERY_LENGTH:
+        return text
+    # Whole words only: half a word would find nothing.
+    return text[: MAX_QUERY_LENGTH + 1].rsplit(" ", 1)[0][:MAX_QUERY_LENGTH]
+
+
+def query_words(query):
+    """The words of a query: its runs of letters (with their accents) and digits; the rest
+    (quotation marks, operators, brackets, emoji, other punctuation) only separates them.
+
+    Wagtail's SQLite backend quotes each term for FTS5 but leaves a quotation mark inside one
+    as it is (wagtail/wagtail#13227): `"strike` ended the string early and answered 500. Of
+    words alone, a reader's `AND`, `NEAR`, `*` or `title:` can only be words, never FTS5
+    syntax; and no term is left without a letter or digit, which FTS5 reads as an empty
+    phrase that matches nothing (so `strike -` found nothing).
+    """
+    spaced = "".join(
+        char if unicodedata.category(char).startswith(("L", "M", "N")) else " " for char in query
+    )
+    return [word for word in spaced.split() if any(char.isalnum() for char in word)]
 
 
 class Document(Func):
@@ -139,7 +159,7 @@ def matched_texts(ids):
 
 def excerpt(text, query):
     """About forty words of `text` around the first matched term, with the terms marked."""
-    terms = [re.escape(term) for term in query.split() if len(term) > 1]
+    terms = [re.escape(term) for term in query_words(query) if len(term) > 1]
     if not text:
         return ""
     words = text.replace("\0", "").replace("\1", "").split()

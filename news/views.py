@@ -19,7 +19,7 @@ from news.cards import result_cards
 from news.feeds import ArticleFeed
 from news.models import ArticlePage, Author, Region, Topic
 from news.pagination import DeferredQuery, paginate
-from news.search import NewestMatches, clean_query, excerpt, matched_texts
+from news.search import NewestMatches, clean_query, excerpt, matched_texts, query_words
 
 PAGE_SIZE = 20
 # Archives before the web, or after this year, cannot hold anything.
@@ -178,13 +178,17 @@ def search(request):
 
 def search_results(request, query):
     articles = ArticlePage.objects.visible()
-    if connection.vendor == "postgresql":
+    searched = query_words(query)
+    if not searched:
+        matches = []  # only punctuation, operators or emoji: no article can match
+    elif connection.vendor == "postgresql":
+        # PostgreSQL reads any text as plain words itself, and knows "3.5" and "e-mail".
         matches = NewestMatches(articles, query)
     else:
         # SQLite's full-text backend ranks each match with a lookup of its own: seconds on a
         # large archive. The newest matches come first, as on PostgreSQL.
         matches = articles.order_by("-first_published_at").search(
-            query, operator="and", order_by_relevance=False
+            " ".join(searched), operator="and", order_by_relevance=False
         )
     found = paginate(request, matches, PAGE_SIZE)
     # The search gives the page's matches; each result shows its kept card (headline, address,

@@ -50,22 +50,170 @@ def test_results_show_the_matched_text(client, corpus):
     assert "<mark>cargo</mark>" in html
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "",
-        " ",
-        "x" * 5000,
-        "\x00\x01binary\xff\xfe",
-        "<script>alert(1)</script>",
-        "' OR 1=1 --",
-        "🙂" * 300,
-    ],
-)
-def test_any_query_answers_a_normal_page(client, corpus, query):
+@pytest.fixture
+def strikes(section):
+    ArticlePageFactory(
+        parent=section,
+        title="Teachers strike over pay",
+        standfirst="Nurses and teachers walk out over a 3.5% offer, not for the first time, "
+        "near the ministry or in the square.",
+    )
+    # A teachers' strike in Cairo, a dockers' strike in Odesa.
+    ArticlePageFactory(parent=section, title="إضراب المعلمين في القاهرة", slug="cairo-strike")
+    ArticlePageFactory(parent=section, title="Забастовка докеров в Одессе", slug="odesa-strike")
+    ArticlePageFactory(parent=section, title="Harvest festival")
+
+
+STRIKE = "Teachers strike over pay"
+ARABIC = "إضراب المعلمين في القاهرة"
+RUSSIAN = "Забастовка докеров в Одессе"
+
+# What readers type, paste or are tricked into following, and the article each must still find
+# (None: only a normal page). Full-text syntax of SQLite's FTS5 and of PostgreSQL's tsquery is
+# read as words, so an operator that is also an English word must be in the article.
+HOSTILE_QUERIES = [
+    ('"', None),
+    ('"strike', STRIKE),
+    ('strike"', STRIKE),
+    ("'\"'", None),
+    ('"teachers strike', STRIKE),
+    ('"teachers" "strike', STRIKE),
+    ('""strike""', STRIKE),
+    ("strike AND", STRIKE),
+    ("AND", None),
+    ("OR strike", STRIKE),
+    ("NOT strike", STRIKE),
+    ("strike NOT", STRIKE),
+    ("NEAR(strike pay)", STRIKE),
+    ("NEAR/2 strike", None),
+    ("strike*", STRIKE),
+    ("*", None),
+    ("^strike", STRIKE),
+    ("strike:", STRIKE),
+    (":strike", STRIKE),
+    ("title:strike", None),
+    ("{title body} : strike", None),
+    ("(strike", STRIKE),
+    ("strike)", STRIKE),
+    ("(strike OR pay)", STRIKE),
+    ("()", None),
+    ("{}", None),
+    ("-", None),
+    ("strike -", STRIKE),
+    ("-strike", STRIKE),
+    ("+strike", STRIKE),
+    ("strike -pay", STRIKE),
+    ("strike & pay", STRIKE),
+    ("strike | pay", STRIKE),
+    ("!strike", STRIKE),
+    ("strike <-> pay", STRIKE),
+    ("strike:*", STRIKE),
+    ("' OR 1=1 --", None),
+    ("'; DROP TABLE news_articlepage; --", None),
+    ("%", None),
+    ("strike%", STRIKE),
+    ('"3.5%"', STRIKE),
+    ("_", None),
+    ("%_%", None),
+    ("\\", None),
+    ("strike\\", STRIKE),
+    ('\\"strike\\"', STRIKE),
+    ("strike\x00pay", STRIKE),
+    ("\x00", None),
+    ("\x01\x02\x7f strike", STRIKE),
+    ("\x1b[31m strike", None),
+    ("\u202estrike", STRIKE),  # right-to-left override
+    ("strike\u200b", STRIKE),  # zero-width space
+    ("\ufeffstrike", STRIKE),  # byte order mark
+    ("STRIKE", STRIKE),
+    ("إضراب", ARABIC),
+    ('"إضراب', ARABIC),
+    ("\u200fإضراب\u200f", ARABIC),  # right-to-left marks
+    ("שביתה", None),
+    ("Забастовка", RUSSIAN),
+    ("strike إضراب Забастовка ストライキ", None),
+    ("strіke", None),  # a Cyrillic і
+    ("ｓｔｒｉｋｅ", None),  # full width
+    ("s̷t̷r̷i̷k̷e̷", None),
+    ("✊ strike", STRIKE),
+    ("strike 🏳️‍🌈", STRIKE),
+    ("👩‍👩‍👧", None),
+    ("🙂" * 300, None),
+    ("strike " * 1500, STRIKE),  # 10 KB
+    ("lorem ipsum dolor " * 600, None),
+    ("x" * 10000, None),
+    ("strike" + "x" * 10000, None),
+    ("!?.,;:'\"()[]{}<>@#$%^&*-+=~|/\\`", None),
+    ("<script>alert(1)</script>", None),
+    ("{{ query }}{% debug %}", None),
+    ("", None),
+    (" ", None),
+    ("\x00\x01binary\xff\xfe", None),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), HOSTILE_QUERIES)
+def test_any_query_answers_a_normal_page(client, strikes, query, expected):
     response = client.get("/search/", {"q": query})
+    html = response.content.decode()
     assert response.status_code == 200
-    assert "<script>alert(1)</script>" not in response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    if expected:
+        assert expected in html
+        assert "Harvest festival" not in html
+
+
+# Addresses typed or followed by hand: bytes that are not UTF-8, broken escapes, NUL bytes,
+# the parameter given twice (the last one counts) or not at all.
+HOSTILE_ADDRESSES = [
+    ("q=%FF%FE", None),
+    ("q=%C0%AFstrike", STRIKE),  # an overlong encoding
+    ("q=%ED%A0%80strike", STRIKE),  # an encoded surrogate
+    ("q=%22strike", STRIKE),
+    ("q=%00", None),
+    ("q=strike%00", STRIKE),
+    ("q=%%41%zz%", None),
+    ("q=%2", None),
+    ("q=%E2%80%AEstrike", STRIKE),
+    ("q=strike+%2B+pay", STRIKE),
+    ("q=%22&q=strike", STRIKE),
+    ("q=strike&q=%22", None),
+    ("q[]=strike", None),
+    ("q", None),
+    ("q=strike&page=%00", STRIKE),
+    ("q=strike&page=-1", STRIKE),
+    ("q=strike&page=1e9", STRIKE),
+]
+
+
+@pytest.mark.parametrize(("address", "expected"), HOSTILE_ADDRESSES)
+def test_any_address_answers_a_normal_page(client, strikes, address, expected):
+    response = client.get(f"/search/?{address}")
+    assert response.status_code == 200
+    if expected:
+        assert expected in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ['"', "*", "( - )", "🙂", "!?"])
+def test_a_query_of_no_words_finds_nothing(client, strikes, query):
+    html = client.get("/search/", {"q": query}).content.decode()
+    assert "Nothing matched" in html
+
+
+def test_a_long_query_is_cut_before_it_reaches_the_database(client, strikes):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    query = "strike " * 1500
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/search/", {"q": query}).content.decode()
+    assert STRIKE in html
+    assert not [sql for sql in queries if "strike " * 40 in sql["sql"]]
+
+
+def test_punctuation_around_a_word_still_marks_it(client, strikes):
+    html = client.get("/search/", {"q": '"walk'}).content.decode()
+    assert "<mark>walk</mark>" in html
 
 
 def test_search_pages_past_the_end_show_the_last_page(client, section):
@@ -79,6 +227,7 @@ def test_search_pages_past_the_end_show_the_last_page(client, section):
 def test_clean_query_removes_control_characters_and_limits_length():
     assert clean_query("a\x00b\tc\n d") == "a b c d"
     assert len(clean_query("y" * 5000)) == 200
+    assert clean_query("strike " * 1500) == " ".join(["strike"] * 28)  # whole words only
 
 
 def test_excerpt_escapes_and_marks():
