@@ -18,8 +18,8 @@ from django.utils.safestring import mark_safe
 
 from news.bodycache import pictures_generation
 from news.models import ArticlePage, Author, Picture
+from news.models.articles import bylines
 from news.models.images import CARD_RENDITIONS
-from news.models.pages import bylines
 from portal import pagecache, pagetree
 
 TEMPLATE = "components/article_card.html"

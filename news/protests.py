@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from donations.models import DonatePage
 from news.models import AppealPage, AppealTarget, ProtestTally
-from news.models.pages import PROTEST_COUNTS_FRESH_WITHIN
+from news.models.appeals import PROTEST_COUNTS_FRESH_WITHIN
 from news.sharing import share_links
 from portal import pagecache
 from portal.abuse import client_ip, over_limit, same_origin

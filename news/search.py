@@ -16,7 +16,7 @@ from wagtail.search import index
 from wagtail.search.models import IndexEntry
 from wagtail.signals import page_published
 
-from news.models.pages import NEWEST_FIRST, ArticlePage
+from news.models.articles import NEWEST_FIRST, ArticlePage
 from news.pagination import DeferredQuery, cached_count
 from portal import pagetree
 

@@ -1,18 +1,11 @@
+from .appeals import AppealOutcome, AppealPage, AppealStatus
+from .articles import ArticlePage, ArticlePageAuthor, RelatedArticle, SectionPage
 from .blocklist import BlockedTerm, BlockKind
 from .comment_settings import CommentSettings, NotifyMode
 from .comments import Comment, CommentStatus
+from .home import HomePage
 from .images import Picture, Rendition
-from .pages import (
-    AppealOutcome,
-    AppealPage,
-    AppealStatus,
-    ArticlePage,
-    ArticlePageAuthor,
-    HomePage,
-    RelatedArticle,
-    SectionPage,
-    StandardPage,
-)
+from .standard import StandardPage
 from .targets import AppealTarget, ProtestTally
 from .taxonomy import ArticleTag, Author, Region, Topic
 from .wordpress import WordPressImportRecord

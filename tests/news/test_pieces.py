@@ -16,7 +16,7 @@ from news.factories import (
     TopicFactory,
 )
 from news.models import CommentStatus
-from news.models.pages import ArticlePageQuerySet
+from news.models.articles import ArticlePageQuerySet
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_pages")]
 

@@ -15,7 +15,7 @@ from taggit.models import Tag
 from news.comments.thread import approved_comments
 from news.factories import ArticlePageFactory, CommentFactory, SectionPageFactory, TopicFactory
 from news.models import ArticlePage, Comment, SectionPage
-from news.models.pages import NEWEST_FIRST
+from news.models.articles import NEWEST_FIRST
 from news.search import NewestMatches
 from news.views import _articles_of
 
