@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
@@ -14,9 +15,10 @@ from news.factories import (
     HomePageFactory,
     PictureFactory,
     SectionPageFactory,
+    StandardPageFactory,
     figure,
 )
-from news.models import AppealPage, SectionPage, Topic
+from news.models import AppealPage, HomePage, Region, SectionPage, Topic
 from portal import pagecache, pagetree
 
 
@@ -97,8 +99,15 @@ def is_postgres():
 
 
 @pytest.fixture
-def demo_site(db):
-    """The demo site (the Kurmanov appeal and its contacts) and an article with every block."""
+def demo_site(db, monkeypatch):
+    """The demo site (the Kurmanov appeal with its officials, tally, appeal box and comments,
+    and an update posted today; the donate page), an article with every block and a standard
+    page, as addresses of every page type a reader can open.
+
+    Listings show three cards a page here, so each has a second page and its pagination.
+    """
+    monkeypatch.setattr("news.models.pages.LISTING_PAGE_SIZE", 3)
+    monkeypatch.setattr("news.views.PAGE_SIZE", 3)
     call_command("seed_demo", articles=6, stdout=open("/dev/null", "w"))  # noqa: SIM115
     writer = AuthorFactory(
         name="Inês Carvalho", bio="<p>Covers Latin America.</p>", photo=PictureFactory()
@@ -123,7 +132,13 @@ def demo_site(db):
             ),
         ],
     )
+    about = StandardPageFactory(parent=HomePage.objects.get(), title="About us")
+    giving_by_post = StandardPageFactory(parent=about, title="How to give by post")
     appeal = AppealPage.objects.get()
+    appeal.updates = [
+        ("update", {"date": timezone.now(), "text": RichText("<p>The trial opens on Monday.</p>")})
+    ]
+    appeal.save_revision().publish()
     return [
         "/",
         "/appeals/",
@@ -139,4 +154,12 @@ def demo_site(db):
         "/search/?q=strike",
         "/search/?q=nothing+matches+this",
         "/no-such-page/",
+        "/search/",
+        "/search/?q=the&page=2",
+        "/news/",
+        "/news/?page=2",
+        Region.objects.first().get_absolute_url(),
+        f"{appeal.url}letter/",
+        giving_by_post.url,
+        "/donate/",
     ]
