@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 PORT ?= 8000
 BIN := .venv/bin
 
-.PHONY: run test lint format bench clean browser
+.PHONY: run test lint format bench clean browser java
 
 run: .venv/.installed-run
 	@mkdir -p var  # the SQLite database and uploads live here; a fresh clone has no var/
@@ -13,7 +13,7 @@ run: .venv/.installed-run
 	@echo "Admin: http://127.0.0.1:$(PORT)/admin/  (demo login: admin / portal-demo)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: .venv/.installed-test browser
+test: .venv/.installed-test browser node_modules/.installed
 	$(BIN)/pytest -n auto
 
 lint: .venv/.installed-test
@@ -26,7 +26,7 @@ bench: .venv/.installed-test
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf .venv var/test-media
+	rm -rf .venv node_modules var/test-media
 
 $(BIN)/python:
 	$(PYTHON) -m venv .venv
@@ -44,3 +44,13 @@ $(BIN)/python:
 browser:
 	@command -v chromium >/dev/null && test -f /usr/lib/nginx/modules/ngx_http_cache_purge_module.so \
 		|| (apt-get update -qq && apt-get install -y -qq chromium nginx-light libnginx-mod-http-cache-purge)
+
+# The HTML validity test runs the W3C Nu validator, npm's vnu-jar, in Debian's Java. The package's
+# install script is skipped: finding no Java, it would fetch one from GitHub.
+node_modules/.installed: package.json package-lock.json | java
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+java:
+	@command -v java >/dev/null && command -v npm >/dev/null \
+		|| (apt-get update -qq && apt-get install -y -qq default-jre-headless npm)

@@ -28,6 +28,7 @@ from news.models import (
     Picture,
     Region,
     SectionPage,
+    StandardPage,
     Topic,
 )
 
@@ -153,6 +154,13 @@ def paragraphs(count):
     return [
         ("paragraph", RichText(f"<p>{fake.paragraph(nb_sentences=5)}</p>")) for _ in range(count)
     ]
+
+
+class StandardPageFactory(PageFactory):
+    class Meta:
+        model = StandardPage
+
+    body = factory.LazyFunction(lambda: paragraphs(3))
 
 
 class ArticlePageFactory(PageFactory):

@@ -3,15 +3,22 @@ import zlib
 import factory.random
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 from wagtail.models import Page, Site
+from wagtail.rich_text import RichText
 
 from news.factories import (
     ArticlePageFactory,
     AuthorFactory,
     HomePageFactory,
+    PictureFactory,
     SectionPageFactory,
+    StandardPageFactory,
+    figure,
 )
+from news.models import AppealPage, HomePage, Region, SectionPage, Topic
 from portal import pagecache, pagetree
 
 
@@ -89,3 +96,70 @@ def article(section, author):
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def demo_site(db, monkeypatch):
+    """The demo site (the Kurmanov appeal with its officials, tally, appeal box and comments,
+    and an update posted today; the donate page), an article with every block and a standard
+    page, as addresses of every page type a reader can open.
+
+    Listings show three cards a page here, so each has a second page and its pagination.
+    """
+    monkeypatch.setattr("news.models.pages.LISTING_PAGE_SIZE", 3)
+    monkeypatch.setattr("news.views.PAGE_SIZE", 3)
+    call_command("seed_demo", articles=6, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    writer = AuthorFactory(
+        name="Inês Carvalho", bio="<p>Covers Latin America.</p>", photo=PictureFactory()
+    )
+    article = ArticlePageFactory(
+        parent=SectionPage.objects.get(slug="analysis"),
+        title="Chile: miners occupy the pit",
+        lead_image=PictureFactory(),
+        lead_image_caption="The pithead",
+        authors=[writer],
+        topics=[Topic.objects.first()],
+        tags=["miners"],
+        body=[
+            ("paragraph", RichText('<p>Read <a href="https://example.org/report">it</a>.</p>')),
+            ("heading", {"text": "Why they stayed", "level": "h2"}),
+            ("heading", {"text": "The first night", "level": "h3"}),
+            ("quote", {"quote": "We will keep it open.", "attribution": "A steward"}),
+            figure(PictureFactory(), alt_text="Miners at the gate", caption="At the gate"),
+            (
+                "call_to_action",
+                {"heading": "Support them", "button_label": "Give", "link_url": "/donate/"},
+            ),
+        ],
+    )
+    about = StandardPageFactory(parent=HomePage.objects.get(), title="About us")
+    giving_by_post = StandardPageFactory(parent=about, title="How to give by post")
+    appeal = AppealPage.objects.get()
+    appeal.updates = [
+        ("update", {"date": timezone.now(), "text": RichText("<p>The trial opens on Monday.</p>")})
+    ]
+    appeal.save_revision().publish()
+    return [
+        "/",
+        "/appeals/",
+        appeal.url,
+        article.url,
+        Topic.objects.first().get_absolute_url(),
+        writer.get_absolute_url(),
+        "/tags/miners/",
+        "/authors/",
+        "/archive/",
+        "/2010/",
+        "/2010/04/",
+        "/search/?q=strike",
+        "/search/?q=nothing+matches+this",
+        "/no-such-page/",
+        "/search/",
+        "/search/?q=the&page=2",
+        "/news/",
+        "/news/?page=2",
+        Region.objects.first().get_absolute_url(),
+        f"{appeal.url}letter/",
+        giving_by_post.url,
+        "/donate/",
+    ]

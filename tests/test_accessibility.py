@@ -102,6 +102,12 @@ def assert_accessible_structure(html, url):
         )
     navs = [attrs.get("aria-label") for attrs, _ in page.all("nav")]
     assert all(navs) and len(set(navs)) == len(navs), f"{url}: navs need distinct labels {navs}"
+    # The search page has its own search form besides the site's: a screen reader's list of
+    # landmarks must tell the two apart.
+    searches = [attrs.get("aria-label") for attrs, _ in page.all("form") if attrs.get("role")]
+    assert all(searches) and len(set(searches)) == len(searches), (
+        f"{url}: search landmarks need distinct labels {searches}"
+    )
     return page
 
 

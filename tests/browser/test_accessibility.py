@@ -3,12 +3,7 @@ screens, keyboard focus, and what an appeal looks like on paper."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 from playwright.sync_api import expect
-from wagtail.rich_text import RichText
-
-from news.factories import ArticlePageFactory, AuthorFactory, PictureFactory, figure
-from news.models import AppealPage, SectionPage, Topic
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,52 +16,6 @@ AXE_RULES = {
 }
 # The narrowest screen WCAG's reflow criterion (1.4.10) asks pages to fit without scrolling sideways.
 NARROW = {"width": 320, "height": 640}
-
-
-@pytest.fixture
-def demo_site(db):
-    """The demo site (the Kurmanov appeal and its contacts) and an article with every block."""
-    call_command("seed_demo", articles=6, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    writer = AuthorFactory(
-        name="Inês Carvalho", bio="<p>Covers Latin America.</p>", photo=PictureFactory()
-    )
-    article = ArticlePageFactory(
-        parent=SectionPage.objects.get(slug="analysis"),
-        title="Chile: miners occupy the pit",
-        lead_image=PictureFactory(),
-        lead_image_caption="The pithead",
-        authors=[writer],
-        topics=[Topic.objects.first()],
-        tags=["miners"],
-        body=[
-            ("paragraph", RichText('<p>Read <a href="https://example.org/report">it</a>.</p>')),
-            ("heading", {"text": "Why they stayed", "level": "h2"}),
-            ("heading", {"text": "The first night", "level": "h3"}),
-            ("quote", {"quote": "We will keep it open.", "attribution": "A steward"}),
-            figure(PictureFactory(), alt_text="Miners at the gate", caption="At the gate"),
-            (
-                "call_to_action",
-                {"heading": "Support them", "button_label": "Give", "link_url": "/donate/"},
-            ),
-        ],
-    )
-    appeal = AppealPage.objects.get()
-    return [
-        "/",
-        "/appeals/",
-        appeal.url,
-        article.url,
-        Topic.objects.first().get_absolute_url(),
-        writer.get_absolute_url(),
-        "/tags/miners/",
-        "/authors/",
-        "/archive/",
-        "/2010/",
-        "/2010/04/",
-        "/search/?q=strike",
-        "/search/?q=nothing+matches+this",
-        "/no-such-page/",
-    ]
 
 
 def test_pages_pass_axe_wcag_2_2_aa_checks(browser_page, demo_site):
