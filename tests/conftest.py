@@ -106,7 +106,7 @@ def demo_site(db, monkeypatch):
 
     Listings show three cards a page here, so each has a second page and its pagination.
     """
-    monkeypatch.setattr("news.models.pages.LISTING_PAGE_SIZE", 3)
+    monkeypatch.setattr("news.models.articles.LISTING_PAGE_SIZE", 3)
     monkeypatch.setattr("news.views.PAGE_SIZE", 3)
     call_command("seed_demo", articles=6, stdout=open("/dev/null", "w"))  # noqa: SIM115
     writer = AuthorFactory(
