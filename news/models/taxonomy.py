@@ -39,40 +39,35 @@ class Author(index.Indexed, models.Model):
         return reverse("news:author", args=[self.slug])
 
 
-class Topic(index.Indexed, models.Model):
+class Term(index.Indexed, models.Model):
+    """A name articles are listed under, with its own page and feeds: a topic or a region."""
+
     name = models.CharField(max_length=255)
     slug = models.SlugField(max_length=255, unique=True)
     description = models.TextField(blank=True)
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    # The URL name of the term's page (news/urls.py).
+    route = None
 
     class Meta:
+        abstract = True
         ordering = ["name"]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("news:topic", args=[self.slug])
+        return reverse(self.route, args=[self.slug])
 
 
-class Region(index.Indexed, models.Model):
-    name = models.CharField(max_length=255)
-    slug = models.SlugField(max_length=255, unique=True)
-    description = models.TextField(blank=True)
+class Topic(Term):
+    route = "news:topic"
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("news:region", args=[self.slug])
+class Region(Term):
+    route = "news:region"
 
 
 class ArticleTag(TaggedItemBase):
