@@ -4,7 +4,7 @@ them reach our pages; a reader's click is the first they hear of it."""
 from functools import partial
 from urllib.parse import quote, urlencode
 
-from news.letters import mailto
+from news.protest.letters import mailto
 
 query = partial(urlencode, quote_via=quote)
 

@@ -1,7 +1,8 @@
 from django.urls import path, re_path
 
-from news import protests, views
+from news import views
 from news.comments import views as comment_views
+from news.protest import views as protests
 
 app_name = "news"
 

@@ -4,7 +4,7 @@ import django.db.models.deletion
 import modelcluster.fields
 from django.db import migrations, models
 
-import news.models.targets
+import news.protest.models
 
 
 class Migration(migrations.Migration):
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                     models.TextField(
                         blank=True,
                         help_text="One per line. The letter is addressed to all of them.",
-                        validators=[news.models.targets.validate_email_list],
+                        validators=[news.protest.models.validate_email_list],
                         verbose_name="email addresses",
                     ),
                 ),
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="International format: +7 727 271 65 79.",
                         max_length=50,
-                        validators=[news.models.targets.validate_international_phone],
+                        validators=[news.protest.models.validate_international_phone],
                     ),
                 ),
                 (
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="International format: +43 1 514 36 6996.",
                         max_length=50,
-                        validators=[news.models.targets.validate_international_phone],
+                        validators=[news.protest.models.validate_international_phone],
                     ),
                 ),
                 ("address", models.TextField(blank=True, verbose_name="postal address")),
@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True,
                 help_text="The campaign's addresses, one per line: every letter copies them in.",
-                validators=[news.models.targets.validate_email_list],
+                validators=[news.protest.models.validate_email_list],
                 verbose_name="send copies to",
             ),
         ),

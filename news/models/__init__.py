@@ -1,3 +1,5 @@
+from news.protest.models import AppealTarget, ProtestTally
+
 from .appeals import AppealOutcome, AppealPage, AppealStatus
 from .articles import ArticlePage, ArticlePageAuthor, RelatedArticle, SectionPage
 from .blocklist import BlockedTerm, BlockKind
@@ -6,7 +8,6 @@ from .comments import Comment, CommentStatus
 from .home import HomePage
 from .images import Picture, Rendition
 from .standard import StandardPage
-from .targets import AppealTarget, ProtestTally
 from .taxonomy import ArticleTag, Author, Region, Topic
 from .wordpress import WordPressImportRecord
 

@@ -13,11 +13,11 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from news.blocks import AppealUpdatesBlock
-from news.letters import Letter, describe_placeholders, fill, unknown_placeholders
+from news.protest.letters import Letter, describe_placeholders, fill, unknown_placeholders
+from news.protest.models import AppealTarget, email_list, validate_email_list
 from portal import pagecache, pagetree
 
 from .articles import ArticlePage
-from .targets import AppealTarget, email_list, validate_email_list
 
 
 class AppealStatus(models.TextChoices):
@@ -259,8 +259,8 @@ class AppealPage(RoutablePageMixin, ArticlePage):
         )
         context["letters_url"] = self.route_url("letters")
         context["updates_feeds"] = self.updates_feeds()
-        # Protests counted purge this page at most once a window (news/protests.py), so a stored
-        # copy lives no longer than that: its counts are never older.
+        # Protests counted purge this page at most once a window (news/protest/views.py), so a
+        # stored copy lives no longer than that: its counts are never older.
         pagecache.changes_at(timezone.now() + timedelta(seconds=PROTEST_COUNTS_FRESH_WITHIN))
         return context
 

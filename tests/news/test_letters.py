@@ -4,8 +4,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from news.letters import Letter, fill, mailto, unknown_placeholders
 from news.models import AppealPage, AppealTarget
+from news.protest.letters import Letter, fill, mailto, unknown_placeholders
 
 # A page, even unsaved, looks up its content type.
 pytestmark = pytest.mark.django_db

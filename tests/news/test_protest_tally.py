@@ -10,8 +10,8 @@ from django.urls import reverse
 from wagtail.test.utils import WagtailTestUtils
 
 from donations.factories import CampaignFactory, DonatePageFactory, appeal_box
-from news import protests
 from news.models import AppealStatus, ProtestTally
+from news.protest import views as protests
 
 pytestmark = pytest.mark.django_db
 SITE = "http://testserver"
