@@ -7,14 +7,13 @@ from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.search import index
 
 from news.blocks import AppealUpdatesBlock
-from news.protest.letters import Letter, describe_placeholders, fill, unknown_placeholders
-from news.protest.models import AppealTarget, email_list, validate_email_list
+from news.protest.models import ProtestKit
 from portal import pagecache, pagetree
 
 from .articles import ArticlePage
@@ -37,7 +36,7 @@ PROTEST_COUNTS_FRESH_WITHIN = 60
 URGENT_APPEAL_SECONDS = 300
 
 
-class AppealPage(RoutablePageMixin, ArticlePage):
+class AppealPage(ProtestKit, RoutablePageMixin, ArticlePage):
     """An article asking readers to act now. An urgent, unexpired appeal raises the site banner.
 
     Its protest kit: the officials to write to (`targets`), the campaign's addresses that get a
@@ -64,24 +63,6 @@ class AppealPage(RoutablePageMixin, ArticlePage):
         help_text="What happened, in a sentence or two: “Ainur was released on 13 May.”",
     )
     updates = StreamField(AppealUpdatesBlock(), blank=True, help_text="Shown newest first.")
-    prisoner = models.CharField(
-        "who the appeal is for",
-        max_length=255,
-        blank=True,
-        help_text="The name the letter's {prisoner} stands for.",
-    )
-    copies_to = models.TextField(
-        "send copies to",
-        blank=True,
-        validators=[validate_email_list],
-        help_text="The campaign's addresses, one per line: every letter copies them in.",
-    )
-    letter_subject = models.CharField(max_length=255, blank=True)
-    letter_body = models.TextField(
-        blank=True,
-        help_text="Placeholders: " + describe_placeholders() + ". End with a closing such as "
-        "“Yours sincerely,”: the reader adds their name.",
-    )
 
     content_panels = (
         ArticlePage.content_panels[:2]
@@ -98,18 +79,7 @@ class AppealPage(RoutablePageMixin, ArticlePage):
             FieldPanel("updates"),
         ]
         + ArticlePage.content_panels[2:]
-        + [
-            MultiFieldPanel(
-                [
-                    FieldPanel("prisoner"),
-                    FieldPanel("copies_to"),
-                    FieldPanel("letter_subject"),
-                    FieldPanel("letter_body"),
-                ],
-                heading="Protest letter",
-            ),
-            InlinePanel("targets", label="Official", heading="Send protests to"),
-        ]
+        + ProtestKit.protest_panels
     )
     search_fields = ArticlePage.search_fields + [
         index.SearchField("prisoner"),
@@ -146,22 +116,7 @@ class AppealPage(RoutablePageMixin, ArticlePage):
                 "Only a resolved appeal has an outcome: set the status to Resolved, "
                 "or leave the outcome empty."
             )
-        for field in ("letter_subject", "letter_body"):
-            unknown = unknown_placeholders(getattr(self, field))
-            if unknown:
-                errors[field] = (
-                    "The letter cannot fill in "
-                    + ", ".join(f"{{{name}}}" for name in unknown)
-                    + ". Use only "
-                    + describe_placeholders()
-                    + ", and write anything else out in full."
-                )
-        if bool(self.letter_subject.strip()) != bool(self.letter_body.strip()):
-            missing = "letter_body" if self.letter_subject.strip() else "letter_subject"
-            errors.setdefault(missing, "A letter needs both a subject and a body.")
-        uses_prisoner = "{prisoner}" in self.letter_subject + self.letter_body
-        if uses_prisoner and not self.prisoner.strip():
-            errors["prisoner"] = "The letter uses {prisoner}: give the name it stands for."
+        errors.update(self.letter_errors())
         if errors:
             raise ValidationError(errors)
 
@@ -218,34 +173,6 @@ class AppealPage(RoutablePageMixin, ArticlePage):
         data = super().structured_data(terms)
         data["genre"] = "Urgent appeal" if self.is_urgent else "Appeal"
         return data
-
-    def copy_addresses(self):
-        return email_list(self.copies_to)
-
-    @property
-    def has_letter(self):
-        return bool(self.letter_subject.strip() and self.letter_body.strip())
-
-    def letter_to(self, target):
-        values = {
-            "target_name": target.name,
-            "target_role": target.role,
-            "prisoner": self.prisoner,
-        }
-        return Letter(
-            to=target.email_addresses,
-            cc=self.copy_addresses(),
-            subject=fill(self.letter_subject, values),
-            body=fill(self.letter_body, values),
-        )
-
-    def protest_targets(self, from_database=True):
-        """The targets in order with their tallies, in one query; a preview's come from the form."""
-        if not from_database:
-            return list(self.targets.all())
-        return list(
-            AppealTarget.objects.filter(page=self).select_related("tally").order_by("sort_order")
-        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -7,8 +7,10 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
+
+from news.protest.letters import Letter, describe_placeholders, fill, unknown_placeholders
 
 ADDRESS_SEPARATORS = re.compile(r"[\s,;]+")
 PHONE = re.compile(r"\+[0-9][0-9 ()\-]*")
@@ -157,3 +159,92 @@ class ProtestTally(models.Model):
             except IntegrityError:  # another request created it first
                 tallies.update(sent=F("sent") + 1)
         return tallies.values_list("sent", flat=True).get()
+
+
+class ProtestKit(models.Model):
+    """An appeal's part of the protest kit: who it is for, the campaign's addresses that get a
+    copy, and the model letter each official (`targets`) receives filled in."""
+
+    prisoner = models.CharField(
+        "who the appeal is for",
+        max_length=255,
+        blank=True,
+        help_text="The name the letter's {prisoner} stands for.",
+    )
+    copies_to = models.TextField(
+        "send copies to",
+        blank=True,
+        validators=[validate_email_list],
+        help_text="The campaign's addresses, one per line: every letter copies them in.",
+    )
+    letter_subject = models.CharField(max_length=255, blank=True)
+    letter_body = models.TextField(
+        blank=True,
+        help_text="Placeholders: " + describe_placeholders() + ". End with a closing such as "
+        "“Yours sincerely,”: the reader adds their name.",
+    )
+
+    protest_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("prisoner"),
+                FieldPanel("copies_to"),
+                FieldPanel("letter_subject"),
+                FieldPanel("letter_body"),
+            ],
+            heading="Protest letter",
+        ),
+        InlinePanel("targets", label="Official", heading="Send protests to"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def letter_errors(self):
+        """What is wrong with the model letter, by field, in words an editor can act on."""
+        errors = {}
+        for field in ("letter_subject", "letter_body"):
+            unknown = unknown_placeholders(getattr(self, field))
+            if unknown:
+                errors[field] = (
+                    "The letter cannot fill in "
+                    + ", ".join(f"{{{name}}}" for name in unknown)
+                    + ". Use only "
+                    + describe_placeholders()
+                    + ", and write anything else out in full."
+                )
+        if bool(self.letter_subject.strip()) != bool(self.letter_body.strip()):
+            missing = "letter_body" if self.letter_subject.strip() else "letter_subject"
+            errors.setdefault(missing, "A letter needs both a subject and a body.")
+        uses_prisoner = "{prisoner}" in self.letter_subject + self.letter_body
+        if uses_prisoner and not self.prisoner.strip():
+            errors["prisoner"] = "The letter uses {prisoner}: give the name it stands for."
+        return errors
+
+    def copy_addresses(self):
+        return email_list(self.copies_to)
+
+    @property
+    def has_letter(self):
+        return bool(self.letter_subject.strip() and self.letter_body.strip())
+
+    def letter_to(self, target):
+        values = {
+            "target_name": target.name,
+            "target_role": target.role,
+            "prisoner": self.prisoner,
+        }
+        return Letter(
+            to=target.email_addresses,
+            cc=self.copy_addresses(),
+            subject=fill(self.letter_subject, values),
+            body=fill(self.letter_body, values),
+        )
+
+    def protest_targets(self, from_database=True):
+        """The targets in order with their tallies, in one query; a preview's come from the form."""
+        if not from_database:
+            return list(self.targets.all())
+        return list(
+            AppealTarget.objects.filter(page=self).select_related("tally").order_by("sort_order")
+        )
