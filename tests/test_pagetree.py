@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 from portal import pagetree
 
@@ -121,3 +121,20 @@ def test_the_copies_stay_within_their_bytes(db, settings):
         pagetree.keep(pagetree.cache_key("big", n), "x" * 10_000)
     assert pagetree._copies_size <= 50_000
     assert pagetree.read(pagetree.cache_key("big", 19)) == "x" * 10_000
+
+
+def test_wagtail_still_reads_the_answers_the_routing_cache_leaves_on_the_request(
+    rf, django_assert_num_queries
+):
+    """PageRoutingMiddleware answers "which site, which page" by filling in the attributes
+    Wagtail keeps its own answers in; no public hook exists. A Wagtail release that renames or
+    stops reading them fails here, not as a silent return to walking the tree."""
+    request = rf.get("/news/")
+    site, route, root_paths = object(), object(), [object()]
+    request._wagtail_site = site
+    request._wagtail_route_for_request = route
+    request._wagtail_cached_site_root_paths = root_paths
+    with django_assert_num_queries(0):
+        assert Site.find_for_request(request) is site
+        assert Page.route_for_request(request, "/news/") is route
+        assert Page()._get_site_root_paths(request) is root_paths
