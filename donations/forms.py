@@ -10,7 +10,12 @@ from django.utils.functional import cached_property
 from wagtail.models import Page
 
 from . import money
-from .models import Campaign, Donation, DonationStatus, Frequency, PatronTier
+
+# From the models' own modules, not the package: the donate page (models/pages.py) builds
+# this form, and the package imports the page.
+from .models.campaign import Campaign
+from .models.donation import Donation, DonationStatus, Frequency
+from .models.patron_tier import PatronTier
 from .providers import available_providers
 
 HONEYPOT = "website"

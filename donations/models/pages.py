@@ -17,11 +17,14 @@ from wagtail.models import Orderable
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from donations import money
+from donations.forms import DonateForm
+from donations.providers import get_provider
 from portal import pagetree
 from portal.pagetree import TreePage
 
 from .currency import CURRENCY_CHOICES
 from .donation import COUNTED, Donation, Frequency
+from .patron_tier import PatronTier
 
 # Query-string fields that make a donate page this visitor's own (never cached).
 PERSONAL_FIELDS = ("email", "name", "resume")
@@ -127,8 +130,6 @@ class DonatePage(TreePage):
 
     def patron_tiers(self, currency, attribution):
         """The tiers with a monthly amount in this currency, each a link that pre-fills it."""
-        from .patron_tier import PatronTier
-
         if not self.show_patron_tiers:
             return []
         tiers = []
@@ -166,9 +167,6 @@ class DonatePage(TreePage):
         )
 
     def get_context(self, request, *args, form=None, notice="", **kwargs):
-        from donations.forms import DonateForm
-        from donations.providers import get_provider
-
         context = super().get_context(request, *args, **kwargs)
         if form is None and request.GET.get("resume"):
             form = DonateForm.resumed(self, request.GET["resume"])
