@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from donations import money
 
+from .amounts import Amounts
 from .status_change import Stateful
 
 
@@ -40,7 +41,7 @@ class DonationQuerySet(models.QuerySet):
         return self.filter(status__in=COUNTED)
 
 
-class Donation(Stateful):
+class Donation(Amounts, Stateful):
     """One payment: a one-off gift, or one instalment of a pledge.
 
     `amount` is the gift itself; `fee_cover` is what the donor added to cover the provider's
@@ -142,33 +143,8 @@ class Donation(Stateful):
         return f"{self.amount_text} {self.get_frequency_display().lower()} ({self.status})"
 
     @property
-    def total(self):
-        """What the donor was charged: the gift plus any fee cover, in minor units."""
-        return self.amount + self.fee_cover
-
-    @property
-    def amount_text(self):
-        return money.format_amount(self.amount, self.currency)
-
-    @property
-    def total_text(self):
-        return money.format_amount(self.total, self.currency)
-
-    @property
-    def fee_cover_text(self):
-        return money.format_amount(self.fee_cover, self.currency)
-
-    @property
     def refunded_text(self):
         return money.format_amount(self.amount_refunded, self.currency)
-
-    @property
-    def amount_major(self):
-        return money.to_major(self.amount, self.currency)
-
-    @property
-    def fee_cover_major(self):
-        return money.to_major(self.fee_cover, self.currency)
 
     @property
     def refunded_major(self):

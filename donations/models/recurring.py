@@ -3,8 +3,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
-from donations import money
-
+from .amounts import Amounts
 from .donation import Frequency, Provider
 from .status_change import Stateful
 
@@ -21,7 +20,7 @@ class Interval(models.TextChoices):
     ANNUAL = Frequency.ANNUAL.value, "Annual"
 
 
-class RecurringDonation(Stateful):
+class RecurringDonation(Amounts, Stateful):
     """A patron's pledge: the provider takes `amount` (+ `fee_cover`) every interval.
 
     Each payment taken is a `Donation` with `recurring` pointing here (an instalment).
@@ -90,18 +89,6 @@ class RecurringDonation(Stateful):
 
     def __str__(self):
         return f"{self.amount_text} {self.get_interval_display().lower()} ({self.status})"
-
-    @property
-    def total(self):
-        return self.amount + self.fee_cover
-
-    @property
-    def amount_text(self):
-        return money.format_amount(self.amount, self.currency)
-
-    @property
-    def total_text(self):
-        return money.format_amount(self.total, self.currency)
 
     @property
     def is_test(self):
